@@ -1,0 +1,98 @@
+"""The site's secrets (registry token, certificate-signing key) in the operating system's keyring.
+
+There is no fallback that writes a secret to disk: without a usable keyring every call raises
+:class:`KeyringUnavailable` with a message that says how to get one.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import sys
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+log = logging.getLogger(__name__)
+
+SERVICE = "nwrc-desktop"
+
+
+class KeyringUnavailable(RuntimeError):
+    """The operating system's keyring cannot be used."""
+
+
+def _how_to_fix() -> str:
+    if sys.platform.startswith("linux"):
+        return (
+            "On Linux install and unlock a Secret Service keyring (for example GNOME Keyring: "
+            "'sudo apt-get install gnome-keyring', or KWallet on KDE) and start the program inside "
+            "the desktop session; on a headless server install 'keyrings.cryptfile'. "
+            "Then set PYTHON_KEYRING_BACKEND if the right backend is not picked automatically."
+        )
+    if sys.platform == "darwin":
+        return "Check that the login Keychain is unlocked."
+    return "Check that Windows Credential Manager is available for this user account."
+
+
+def _check_backend() -> KeyringBackend:
+    backend = keyring.get_keyring()
+    # keyring picks the 'fail' or 'null' backend when it finds nothing usable; both have priority 0 or less.
+    module = type(backend).__module__
+    if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
+        raise KeyringUnavailable(f"No usable keyring was found to keep the site's secrets. {_how_to_fix()}")
+    return backend
+
+
+def _username(site_id: str, name: str) -> str:
+    return f"{site_id}:{name}"
+
+
+def set_secret(site_id: str, name: str, value: bytes) -> None:
+    """Store `value` under `name` for the site `site_id`."""
+    _check_backend()
+    try:
+        keyring.set_password(SERVICE, _username(site_id, name), base64.b64encode(value).decode("ascii"))
+    except keyring.errors.KeyringError as error:
+        raise KeyringUnavailable(f"Saving to the keyring failed: {error}. {_how_to_fix()}") from error
+
+
+def get_secret(site_id: str, name: str) -> bytes | None:
+    """Return the secret `name` of the site `site_id`, or None if it was never stored."""
+    _check_backend()
+    try:
+        value = keyring.get_password(SERVICE, _username(site_id, name))
+    except keyring.errors.KeyringError as error:
+        raise KeyringUnavailable(f"Reading the keyring failed: {error}. {_how_to_fix()}") from error
+    return None if value is None else base64.b64decode(value)
+
+
+def delete_secret(site_id: str, name: str) -> None:
+    """Remove the secret `name` of the site `site_id`; a missing secret is not an error."""
+    _check_backend()
+    try:
+        keyring.delete_password(SERVICE, _username(site_id, name))
+    except keyring.errors.PasswordDeleteError:
+        log.debug("secret %s of site %s was not in the keyring", name, site_id)
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in process memory, for tests and demos; nothing reaches the disk."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._values.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._values[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self._values:
+            raise keyring.errors.PasswordDeleteError(username)
+        del self._values[(service, username)]
