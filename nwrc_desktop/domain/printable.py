@@ -1,7 +1,8 @@
 """Which characters the shipped certificate fonts can print.
 
 Registration and import reject a name with a character outside this set, so a certificate never fails
-to print later. The set is read from the character map of every font a name is printed in.
+to print later. The set is read from the character map of every font a name is printed in, less the
+invisible characters that a font maps but that print nothing or reorder text.
 """
 
 from __future__ import annotations
@@ -13,18 +14,27 @@ from fontTools.ttLib import TTFont
 
 from nwrc_desktop.resources import resource_path
 
-# The fonts that print learner names; a character must be in all of them.
-NAME_FONTS = ("fonts/DejaVuSerif-Bold.ttf", "fonts/DejaVuSans.ttf")
+# The certificate prints the learner's name in DejaVu Serif Bold and the site's name in DejaVu Sans;
+# nwrc_desktop.certificates registers these same files. A character must be in all of them.
+LEARNER_NAME_FONT = "fonts/DejaVuSerif-Bold.ttf"
+SITE_NAME_FONT = "fonts/DejaVuSans.ttf"
+NAME_FONTS = (LEARNER_NAME_FONT, SITE_NAME_FONT)
+
+# Unicode general categories rejected even where a font maps them: control (Cc), format (Cf: soft
+# hyphen, zero-width joiners, bidirectional overrides), private use (Co), surrogate (Cs), unassigned
+# (Cn), and line and paragraph separators (Zl, Zp). They print nothing, or reorder the text around them.
+REJECTED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 
 
 @functools.cache
 def printable_codepoints() -> frozenset[int]:
-    """Return the code points every name font maps to a glyph."""
+    """Return the code points that every name font maps to a glyph and that print visibly."""
     sets = []
     for name in NAME_FONTS:
         with TTFont(resource_path(name), lazy=True) as font:
             sets.append(frozenset(font.getBestCmap()))
-    return frozenset.intersection(*sets)
+    mapped = frozenset.intersection(*sets)
+    return frozenset(cp for cp in mapped if unicodedata.category(chr(cp)) not in REJECTED_CATEGORIES)
 
 
 def unprintable_characters(text: str) -> list[str]:
