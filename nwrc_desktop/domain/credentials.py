@@ -37,7 +37,8 @@ class Earned:
 
     credential_type: CredentialType
     level: int | None
-    issued_on: dt.date
+    # The test date of the last score the credential needs: when it was earned, not when issued.
+    earned_on: dt.date
     basis_score_ids: tuple[str, ...]
 
 

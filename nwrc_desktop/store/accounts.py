@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from nwrc_desktop.domain.assessments import Role
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.journal import SYSTEM, Actor, audit
-from nwrc_desktop.store.models import Account, Site
+from nwrc_desktop.store.models import Account, Site, new_id
 from nwrc_desktop.store.permissions import Permission, require
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def is_set_up(db: Database) -> bool:
 def init_site(db: Database, code: str, name: str, admin_username: str, admin_password: str,
               admin_display_name: str | None = None) -> Site:
     """Create the site, its first admin account and its certificate-signing key (kept in the keyring)."""
-    from nwrc_desktop.certificates.signing import ensure_signing_key
+    from nwrc_desktop.certificates.keys import ensure_signing_key
 
     code = normalize_site_code(code)
     name = " ".join(name.split())
@@ -102,7 +102,7 @@ def init_site(db: Database, code: str, name: str, admin_username: str, admin_pas
     _check_password(admin_password)
     if is_set_up(db):
         raise AccountError(f"A site is already set up in {db.data_dir}; use a new data folder for another site.")
-    site = Site(code=code, name=name)
+    site = Site(id=new_id(), code=code, name=name)
     # The key goes to the keyring before the site row commits: a site never exists without its key.
     public_key = ensure_signing_key(site.id)
     site.public_key = public_key

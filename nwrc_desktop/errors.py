@@ -1,0 +1,31 @@
+"""Turning expected failures into one sentence a site's staff can act on."""
+
+from __future__ import annotations
+
+
+def user_message(error: BaseException) -> str | None:
+    """Return the message to show for an error the user can fix, or None for an unexpected one."""
+    from nwrc_desktop.certificates.keys import SigningKeyMissing
+    from nwrc_desktop.domain.tabular import UnreadableFile
+    from nwrc_desktop.secrets import KeyringUnavailable
+    from nwrc_desktop.store.accounts import AccountError, SiteNotSetUp
+    from nwrc_desktop.store.backups import BackupError
+    from nwrc_desktop.store.credentials import CredentialError
+    from nwrc_desktop.store.database import StoreError
+    from nwrc_desktop.store.learners import LearnerError
+    from nwrc_desktop.store.lock import AlreadyRunning
+    from nwrc_desktop.store.permissions import PermissionDenied
+    from nwrc_desktop.store.printing import NotPrintable
+    from nwrc_desktop.store.scores import ScoreError
+
+    known = (
+        AccountError, AlreadyRunning, BackupError, CredentialError, KeyringUnavailable, LearnerError,
+        NotPrintable, PermissionDenied, ScoreError, SigningKeyMissing, SiteNotSetUp, StoreError, UnreadableFile,
+    )
+    if isinstance(error, known):
+        return str(error)
+    if isinstance(error, FileNotFoundError):
+        return f"The file {error.filename} does not exist; check the path."
+    if isinstance(error, PermissionError):
+        return f"No permission to read or write {error.filename}; choose another folder or ask your IT contact."
+    return None

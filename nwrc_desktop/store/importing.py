@@ -1,0 +1,161 @@
+"""Importing roster and score files: every valid row in one transaction, every other row reported."""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from nwrc_desktop.domain.roster import RosterResult
+from nwrc_desktop.domain.tabular import Problem, Severity, Table
+from nwrc_desktop.store.database import Database
+from nwrc_desktop.store.journal import Actor, audit
+from nwrc_desktop.store.learners import LearnerSummary, add_learner, duplicate_key, find_possible_duplicates
+from nwrc_desktop.store.models import Learner
+from nwrc_desktop.store.permissions import Permission, require
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(enum.StrEnum):
+    IMPORTED = "imported"
+    ALREADY_PRESENT = "already present"
+    DUPLICATE = "possible duplicate"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What happened to one file row; `reference` is the learner number or score id it concerns."""
+
+    row_number: int
+    outcome: Outcome
+    message: str = ""
+    reference: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """The result of an import or a dry run; nothing is saved by a dry run."""
+
+    source_name: str
+    table: Table
+    dry_run: bool
+    rows: list[RowOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for row in self.rows if row.outcome is outcome)
+
+    @property
+    def imported(self) -> int:
+        return self.count(Outcome.IMPORTED)
+
+    def summary(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        return (f"{self.source_name}: {verb} {self.imported} rows; {self.count(Outcome.ALREADY_PRESENT)} already "
+                f"present, {self.count(Outcome.DUPLICATE)} possible duplicates, "
+                f"{self.count(Outcome.REJECTED)} rejected; {len(self.table.blank_rows)} blank rows skipped")
+
+    def rejected_rows_csv(self) -> str:
+        """Return the rows not imported (rejected or flagged) as CSV: the original cells plus the reasons."""
+        reasons: dict[int, list[str]] = {}
+        for row in self.rows:
+            if row.outcome in (Outcome.REJECTED, Outcome.DUPLICATE):
+                reasons.setdefault(row.row_number, []).append(row.message)
+        output = io.StringIO()
+        writer = csv.writer(output, lineterminator="\r\n")
+        writer.writerow([*self.table.header, "row", "problem"])
+        for raw in self.table.rows:
+            if raw.row_number in reasons:
+                writer.writerow([*raw.cells, raw.row_number, "; ".join(reasons[raw.row_number])])
+        return output.getvalue()
+
+
+def _row_messages(problems: Sequence[Problem], row_number: int, severity: Severity) -> str:
+    return "; ".join(str(problem) for problem in problems
+                     if problem.row_number == row_number and problem.severity is severity)
+
+
+def import_learners(db: Database, actor: Actor, result: RosterResult, *, source_name: str,
+                    dry_run: bool = False) -> ImportReport:
+    """Register the valid, new learners of a checked roster in one transaction.
+
+    A row whose learner ID is already registered to the same person counts as already present, so
+    importing a file twice adds nothing. A row that matches a stored learner's name and date of birth,
+    or an earlier row of the file, is flagged as a possible duplicate and not imported.
+    """
+    require(actor, Permission.WRITE_LEARNERS)
+    report = ImportReport(source_name, result.table, dry_run, problems=list(result.problems))
+    valid_rows = {row_number for row_number, _ in result.valid}
+    for row_number in result.rejected_rows:
+        if row_number not in valid_rows:
+            report.rows.append(RowOutcome(row_number, Outcome.REJECTED,
+                                          _row_messages(result.problems, row_number, Severity.ERROR)))
+    file_duplicates = result.duplicate_of
+    imported_by_row: dict[int, str] = {}
+    with db.session() as session:
+        for row_number, learner in result.valid:
+            if row_number in file_duplicates:
+                earlier = file_duplicates[row_number]
+                number = imported_by_row.get(earlier)
+                report.rows.append(RowOutcome(
+                    row_number, Outcome.DUPLICATE,
+                    f"Row {row_number}: possibly the same learner as row {earlier}"
+                    + (f" ({number})" if number else "") + "; not imported twice", number))
+                continue
+            if learner.external_id:
+                existing = session.scalar(select(Learner).where(Learner.external_id == learner.external_id))
+                if existing is not None:
+                    same = (duplicate_key(existing.first_name, existing.last_name)
+                            == duplicate_key(learner.first_name, learner.last_name)
+                            and existing.date_of_birth == learner.date_of_birth)
+                    if same:
+                        report.rows.append(RowOutcome(row_number, Outcome.ALREADY_PRESENT,
+                                                      f"already registered as {existing.learner_number}",
+                                                      existing.learner_number))
+                    else:
+                        report.rows.append(RowOutcome(
+                            row_number, Outcome.REJECTED,
+                            f"Row {row_number}, learner ID: {learner.external_id} already belongs to "
+                            f"{existing.learner_number} ({LearnerSummary.of(existing).full_name}) with another "
+                            "name or date of birth; check the ID", existing.learner_number))
+                    continue
+            matches = find_possible_duplicates(session, learner.first_name, learner.last_name,
+                                               learner.date_of_birth)
+            if matches:
+                numbers = ", ".join(match.learner_number for match in matches)
+                report.rows.append(RowOutcome(
+                    row_number, Outcome.DUPLICATE,
+                    f"Row {row_number}: possibly the same learner as {numbers} (same name and date of birth); "
+                    "not imported. Register the row by hand if this is a different person.",
+                    matches[0].learner_number))
+                continue
+            warning = _row_messages(result.problems, row_number, Severity.WARNING)
+            if dry_run:
+                report.rows.append(RowOutcome(row_number, Outcome.IMPORTED, warning))
+                continue
+            stored = add_learner(session, actor, asdict(learner), audit_it=False)
+            imported_by_row[row_number] = stored.learner_number
+            report.rows.append(RowOutcome(row_number, Outcome.IMPORTED, warning, stored.learner_number))
+        report.rows.sort(key=lambda row: row.row_number)
+        if report.imported and not dry_run:
+            audit(session, actor, "learner.import", "learner", None, {
+                "file": source_name, "imported": report.imported,
+                "rows": {str(row.row_number): row.outcome.value for row in report.rows},
+            })
+    log.info("%s", report.summary())
+    return report
+
+
+def write_rejected_rows(report: ImportReport, path: Path) -> int:
+    """Write the rows that were not imported, with their reasons, to a CSV file; return how many."""
+    text = report.rejected_rows_csv()
+    path.write_text(text, encoding="utf-8-sig", newline="")
+    return max(0, text.count("\r\n") - 1)
