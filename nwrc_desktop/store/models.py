@@ -13,6 +13,7 @@ import uuid
 from sqlalchemy import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -78,6 +79,11 @@ class Site(Base):
     settings: Mapped[str] = mapped_column(Text, default="{}")
     last_sync_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     next_learner_serial: Mapped[int] = mapped_column(Integer, default=1)
+    enrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Where the last pull ended, as the registry gave it; sent back to fetch only newer revocations.
+    pull_cursor: Mapped[str | None] = mapped_column(String(100))
+    # Registry time minus local time at the last sync, in seconds; large values mean a wrong clock.
+    clock_offset_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class Account(Base):
