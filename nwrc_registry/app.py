@@ -242,7 +242,7 @@ def _wants_json(request: Request, format: str | None) -> bool:
 
 
 def _learner_match(session: Session, learner: Learner) -> LearnerMatch:
-    site_codes = dict(session.execute(select(Site.id, Site.code)).tuples())
+    site_codes = {site_id: code for site_id, code in session.execute(select(Site.id, Site.code))}
     scores = session.scalars(
         select(Score).where(Score.learner_id == learner.id).order_by(Score.tested_on)
     ).all()

@@ -70,13 +70,10 @@ def learner_name_key(first_name: str, last_name: str) -> str:
 def apply_batch(session: Session, site: Site, batch: ChangeBatch) -> list[ChangeResult]:
     """Apply the changes of `batch` in order for `site` and return one result per change."""
     change_ids = [str(change.change_id) for change in batch.changes]
-    owners = dict(
-        session.execute(
-            select(AppliedChange.change_id, AppliedChange.site_id).where(
-                AppliedChange.change_id.in_(change_ids)
-            )
-        ).tuples()
+    rows = session.execute(
+        select(AppliedChange.change_id, AppliedChange.site_id).where(AppliedChange.change_id.in_(change_ids))
     )
+    owners = {change_id: site_id for change_id, site_id in rows}
     results: list[ChangeResult] = []
     for change in batch.changes:
         change_id = str(change.change_id)
