@@ -1,14 +1,16 @@
 """Fitting a learner's name into the name area of a certificate: shrink first, then wrap.
 
 The font size steps down from the largest size for one line. When even the smallest one-line size is
-too wide, the name wraps onto two lines at a smaller size range, breaking between words where it can
-and between characters only for a word wider than the whole area. A name is never cut.
+too wide, the name wraps onto two lines (three as a last resort) at a smaller size range. Lines break
+after a space or a hyphen where they can, and between characters only where one part of a name is
+wider than the whole area. A name is never cut.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Callable, Sequence
 
 # (line count, largest size, smallest size) in points, tried in this order.
@@ -39,12 +41,24 @@ class NameLayout:
         return self.font_size * LINE_SPACING / POINTS_PER_MM
 
 
-def _balanced_split(units: Sequence[str], joiner: str, line_count: int, size: float, measure: Measure):
+def _break_units(words: list[str]) -> list[str]:
+    """Split words into the pieces a line may end after: each word with its following space, and the
+    parts of a hyphenated word, each keeping its hyphen."""
+    units = []
+    for index, word in enumerate(words):
+        parts = re.findall(r"[^-]+-*|-+", word)
+        if index < len(words) - 1:
+            parts[-1] += " "
+        units.extend(parts)
+    return units
+
+
+def _balanced_split(units: Sequence[str], line_count: int, size: float, measure: Measure):
     """Return the split of `units` into `line_count` lines whose widest line is narrowest."""
     best: tuple[float, tuple[str, ...]] | None = None
     for breaks in itertools.combinations(range(1, len(units)), line_count - 1):
         bounds = (0, *breaks, len(units))
-        lines = tuple(joiner.join(units[a:b]) for a, b in itertools.pairwise(bounds))
+        lines = tuple("".join(units[a:b]).strip() for a, b in itertools.pairwise(bounds))
         widest = max(measure(line, size) for line in lines)
         if best is None or widest < best[0]:
             best = (widest, lines)
@@ -69,19 +83,22 @@ def fit_name(name: str, measure: Measure, max_width: float, max_height: float) -
 
 
 def _fit_at(words: list[str], line_count: int, size: float, measure: Measure, max_width: float):
-    if line_count == 1:
-        line = " ".join(words)
-        return NameLayout((line,), size) if measure(line, size) <= max_width else None
-    # Break between words first; only a word wider than the area is broken between characters.
-    candidates = []
-    if len(words) >= line_count:
-        candidates.append((words, " "))
     joined = " ".join(words)
-    if any(measure(word, size) > max_width for word in words) or len(words) < line_count:
-        candidates.append((list(joined), ""))
-    for units, joiner in candidates:
-        split = _balanced_split(units, joiner, line_count, size, measure)
+    if line_count == 1:
+        return NameLayout((joined,), size) if measure(joined, size) <= max_width else None
+    # The lines together are at least as wide as the whole name less the spaces at the breaks, so a
+    # name wider than that cannot fit and the search over break positions is skipped.
+    if measure(joined, size) - (line_count - 1) * measure(" ", size) > line_count * max_width:
+        return None
+    # Break after spaces and hyphens first; only a word wider than the area is broken between characters.
+    units = _break_units(words)
+    candidates = []
+    if len(units) >= line_count:
+        candidates.append(units)
+    if len(units) < line_count or any(measure(unit.strip(), size) > max_width for unit in units):
+        candidates.append(list(joined))
+    for candidate in candidates:
+        split = _balanced_split(candidate, line_count, size, measure)
         if split is not None and split[0] <= max_width:
-            lines = tuple(line.strip() for line in split[1])
-            return NameLayout(lines, size)
+            return NameLayout(split[1], size)
     return None

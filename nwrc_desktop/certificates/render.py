@@ -11,6 +11,7 @@ import logging
 import math
 import os
 import tempfile
+import unicodedata
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
@@ -182,6 +183,19 @@ def _measure_name(pdf: FPDF):
         return pdf.get_string_width(text)
 
     return measure
+
+
+def learner_name_layout(name: str) -> NameLayout:
+    """Return the lines and font size a learner's name gets on the certificate, for checks and previews.
+
+    Raise layout.NameTooLong if the name does not fit.
+    """
+    return fit_name(
+        unicodedata.normalize("NFC", name).strip(),
+        _measure_name(_new_document()),
+        NAME_AREA_WIDTH,
+        NAME_AREA_HEIGHT,
+    )
 
 
 def _draw_name(pdf: FPDF, name: str) -> NameLayout:
