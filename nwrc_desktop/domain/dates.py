@@ -1,6 +1,6 @@
 """Dates as spreadsheets and other systems write them, read with one day/month order per file.
 
-A value such as 3/4/1990 means 3 April in one country and 4 March in another, and no single value says
+A value such as 3/4/1990 means 3 April in one country and 4 March in another, and no single value shows
 which. The order is therefore decided once per file from all its values (:func:`decide_date_order`) and
 then every value is read in that order (:func:`parse_date`). Values never decide their own order.
 
@@ -42,7 +42,7 @@ _ORDER_PATTERNS = {
 
 
 class DateOrderSource(enum.StrEnum):
-    """How a file's date order was decided."""
+    """Origin of a file's date order."""
 
     DETECTED = "detected"  # some value can be read in only one order
     DEFAULT = "default"  # no value decides, so the default order applies
@@ -51,7 +51,7 @@ class DateOrderSource(enum.StrEnum):
 
 
 class DateValueError(ValueError):
-    """A value that is not a valid date; the message says why, in words for the user."""
+    """Invalid date value. The message explains the reason in words for the user."""
 
 
 class DateOrderUnknown(DateValueError):
@@ -112,9 +112,9 @@ def order_evidence(text: str) -> DateOrder | None:
 
 
 def _rows_text(rows: list[int]) -> str:
-    shown = ", ".join(str(row) for row in rows[:5])
+    listed_rows = ", ".join(str(row) for row in rows[:5])
     more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
+    return f"row{'s' if len(rows) > 1 else ''} {listed_rows}{more}"
 
 
 def decide_date_order(
@@ -209,8 +209,8 @@ def _parse_month_name(text: str, day_text: str, month_text: str, year_text: str)
     return _build_date(text, year, month, int(day_text), "day-month-year")
 
 
-def parse_date(text: str, order: DateOrder | None) -> datetime.date:
-    """Read a date written in the file's `order`; raise DateValueError with a message for the user.
+def parse_date(text: str, order: DateOrder | str | None) -> datetime.date:
+    """Read a date written in the file's `order`, raising DateValueError with a message for the user.
 
     Year-first values and values with a month name are read without `order`. An order of None (an
     ambiguous file) rejects every other value with a message asking for the order.
@@ -218,6 +218,8 @@ def parse_date(text: str, order: DateOrder | None) -> datetime.date:
     text = text.strip()
     if not text:
         raise DateValueError("the date is empty")
+    if order is not None:
+        order = DateOrder(order)
 
     match = _DAY_MONTH_NAME.fullmatch(text)
     if match is not None:

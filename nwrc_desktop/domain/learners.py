@@ -5,9 +5,9 @@
 the input.
 
 Rules, beyond the field formats:
-- The last name is required. The first name is required too, unless the learner has a one-part name,
-  which registration marks explicitly (``one_part_name=True``); the name then goes in the last name and
-  the first and middle names stay empty. Roster rows never carry that mark.
+- The last name is required. The first name is required too, unless registration marks the learner as
+  having a one-part name (``one_part_name=True``). That name then goes in the last name, and the first
+  and middle names stay empty. Roster rows never carry the mark.
 - Every name must contain a letter, have no control characters and be printable in the certificate fonts.
 - The date of birth must lie between 1900-01-01 and `today`, and the learner must be at least
   MIN_AGE_YEARS old on `today`, which catches a birth year typed as the current year.
@@ -82,7 +82,7 @@ class LearnerInput:
 
     @property
     def name_key(self) -> str:
-        """Folded first, middle and last name; see :func:`names.name_key`."""
+        """Folded first, middle and last name, as :func:`names.name_key` makes it."""
         return name_key(self.first_name, self.last_name, self.middle_name)
 
     @property
@@ -169,9 +169,9 @@ class FieldChecker:
         self,
         field: str,
         value: object,
-        date_order: DateOrder | None,
+        date_order: DateOrder | str | None,
     ) -> datetime.date | None:
-        """Return a date from a date object or from text in the file's `date_order`; None if missing."""
+        """Return a date from a date object or from text in `date_order`, or None when missing or invalid."""
         if isinstance(value, datetime.datetime):
             return value.date()
         if isinstance(value, datetime.date):
@@ -218,7 +218,7 @@ def validate_learner(
     raw: Mapping[str, str | datetime.date | None],
     *,
     today: datetime.date,
-    date_order: DateOrder | None = DateOrder.MDY,
+    date_order: DateOrder | str | None = DateOrder.MDY,
     one_part_name: bool = False,
     drop_invalid_email: bool = False,
     row_number: int | None = None,
@@ -242,14 +242,17 @@ def validate_learner(
     raw_birth_date = raw.get("date_of_birth")
     date_of_birth = check.date("date_of_birth", raw_birth_date, date_order)
     if date_of_birth is not None:
-        shown = raw_birth_date.strip() if isinstance(raw_birth_date, str) else date_of_birth.isoformat()
-        _check_birth_date(check, date_of_birth, shown, today)
+        birth_date_text = (
+            raw_birth_date.strip() if isinstance(raw_birth_date, str) else date_of_birth.isoformat()
+        )
+        _check_birth_date(check, date_of_birth, birth_date_text, today)
 
     email = _check_email(check, raw.get("email"), drop_invalid_email)
     phone = check.text("phone", raw.get("phone"), PHONE_MAX_LENGTH)
 
+    problems = sorted(check.problems, key=_field_position)
     if check.has_errors or last_name is None or date_of_birth is None:
-        return None, check.problems
+        return None, problems
     learner = LearnerInput(
         external_id=external_id,
         first_name=first_name or "",
@@ -260,7 +263,14 @@ def validate_learner(
         email=email,
         phone=phone,
     )
-    return learner, check.problems
+    return learner, problems
+
+
+def _field_position(problem: Problem) -> int:
+    """Sort key that lists a learner's problems in form order, whole-row problems last."""
+    if problem.field in LEARNER_FIELDS:
+        return LEARNER_FIELDS.index(problem.field)
+    return len(LEARNER_FIELDS)
 
 
 def check_external_id(check: FieldChecker, value: object, field: str = "external_id") -> str | None:
@@ -317,25 +327,27 @@ def _check_name_parts(
 
 
 def _check_birth_date(
-    check: FieldChecker, date_of_birth: datetime.date, shown: str, today: datetime.date
+    check: FieldChecker, date_of_birth: datetime.date, birth_date_text: str, today: datetime.date
 ) -> None:
     if date_of_birth > today:
-        check.error("date_of_birth", ProblemCode.FUTURE_DATE, f"{shown} is in the future", shown)
+        check.error(
+            "date_of_birth", ProblemCode.FUTURE_DATE, f"{birth_date_text} is in the future", birth_date_text
+        )
     elif date_of_birth < EARLIEST_BIRTH_DATE:
         check.error(
             "date_of_birth",
             ProblemCode.DATE_TOO_EARLY,
-            f"{shown} is before {EARLIEST_BIRTH_DATE.isoformat()}; check the year",
-            shown,
+            f"{birth_date_text} is before {EARLIEST_BIRTH_DATE.isoformat()}; check the year",
+            birth_date_text,
         )
     elif years_between(date_of_birth, today) < MIN_AGE_YEARS:
         age = years_between(date_of_birth, today)
         check.error(
             "date_of_birth",
             ProblemCode.TOO_YOUNG,
-            f"{shown} makes the learner {age} years old, and learners must be at least {MIN_AGE_YEARS}; "
-            "check the year",
-            shown,
+            f"{birth_date_text} makes the learner {age} years old, and learners must be at least "
+            f"{MIN_AGE_YEARS}; check the year",
+            birth_date_text,
         )
 
 

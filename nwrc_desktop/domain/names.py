@@ -38,7 +38,7 @@ _FOLD_TABLE = str.maketrans(
     }
 )
 
-# Tab and line breaks inside a cell are treated as spaces; every other control character is rejected.
+# Tab and line breaks inside a cell count as spaces, but every other control character is rejected.
 _SPACE_CONTROLS = frozenset("\t\n\r")
 
 

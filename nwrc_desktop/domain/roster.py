@@ -25,10 +25,10 @@ from nwrc_desktop.domain.tabular import (
 
 @dataclass
 class RosterResult:
-    """The outcome of checking a roster.
+    """Outcome of checking a roster.
 
-    `valid` holds (file row, learner) for every row without errors, including rows flagged as possible
-    duplicates. `problems` holds the file's problems first, then each row's, in row order.
+    `valid` contains (file row, learner) for every row without errors, including rows flagged as possible
+    duplicates. `problems` lists the file's problems first, then each row's, in row order.
     """
 
     table: Table
@@ -59,7 +59,7 @@ def parse_roster(
     today: datetime.date,
     drop_invalid_email: bool = False,
 ) -> RosterResult:
-    """Validate every row of a roster table; see :func:`learners.validate_learner` for the rules.
+    """Validate every row of a roster table with the rules of :func:`learners.validate_learner`.
 
     A row with more non-empty cells than the header has columns is rejected as a whole, because its
     values may have shifted into the wrong fields.
@@ -100,7 +100,7 @@ def read_roster(
     default_date_order: DateOrder | str = DateOrder.MDY,
     mapping: dict[str, str | None] | None = None,
 ) -> RosterResult:
-    """Read and check a roster file in one call; raises UnreadableFile like :func:`tabular.read_table`."""
+    """Read and check a roster file in one call, raising UnreadableFile as :func:`tabular.read_table` does."""
     table = read_table(
         source,
         kind="roster",
@@ -115,15 +115,15 @@ def read_roster(
 
 def extra_cells_problem(row: RawRow, column_count: int) -> Problem:
     """Return the error for a row with more cells than the header has columns."""
-    shown = ", ".join(repr(cell) for cell in row.extra_cells)
+    extra_text = ", ".join(repr(cell) for cell in row.extra_cells)
     return Problem(
         row.row_number,
         None,
         Severity.ERROR,
         ProblemCode.EXTRA_CELLS,
         f"the row has {column_count + len(row.extra_cells)} cells but the header has {column_count} columns "
-        f"(extra: {shown}); the row is rejected so that no value is read into the wrong field",
-        value=shown,
+        f"(extra: {extra_text}); the row is rejected so that no value is read into the wrong field",
+        value=extra_text,
     )
 
 

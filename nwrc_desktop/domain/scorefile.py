@@ -1,9 +1,9 @@
 """Checking score lists and single score entries.
 
-A score names its learner by learner ID (external_id) or by learner number, the assessment, and the result
-as the official score report gives it: an achievement level 1-5 for the Work Ready assessments, pass or
-not pass for the others. Scale score and form are optional; the test date is required and may not lie in
-the future or before EARLIEST_TEST_DATE, which catches a mistyped year.
+A score names its learner by learner ID (external_id) or by learner number, and names the assessment.
+Its result is recorded as the official score report gives it: an achievement level 1-5 for the Work
+Ready assessments, pass or not pass for the others. Scale score and form are optional. The test date is
+required and may not lie in the future or before EARLIEST_TEST_DATE, which catches a mistyped year.
 
 Accepted result spellings, ignoring case, spaces, hyphens and underscores: "3", "level 3", "L3" for levels;
 "pass", "passed", "p" and "not pass", "not passed", "did not pass", "np", "fail", "failed", "f".
@@ -47,7 +47,7 @@ _LEVEL = re.compile(r"(?:level|lvl|l)? ?(\d+)")
 class ScoreInput:
     """A validated score.
 
-    `learner_ref` is the learner's ID or number as text, and `learner_ref_field` says which of the two
+    `learner_ref` is the learner's ID or number as text, and `learner_ref_field` names which of the two
     ("external_id" or "learner_number") it is. Exactly one of `level` (leveled assessments) and `passed`
     (the others) is set.
     """
@@ -69,7 +69,7 @@ class ScoreInput:
 
 @dataclass
 class ScoreFileResult:
-    """The outcome of checking a score list; `valid` holds (file row, score) for rows without errors."""
+    """Outcome of checking a score list. `valid` contains (file row, score) for each row without errors."""
 
     table: Table
     valid: list[tuple[int, ScoreInput]]
@@ -88,7 +88,7 @@ def validate_score(
     raw: Mapping[str, str | int | datetime.date | None],
     *,
     today: datetime.date,
-    date_order: DateOrder | None = DateOrder.MDY,
+    date_order: DateOrder | str | None = DateOrder.MDY,
     row_number: int | None = None,
 ) -> tuple[ScoreInput | None, list[Problem]]:
     """Validate one score's values, keyed by the field names of SCORE_FIELDS.
@@ -103,13 +103,16 @@ def validate_score(
     level, passed = _check_result(check, raw.get("result"), assessment)
     scale_score = _check_scale_score(check, raw.get("scale_score"))
     form = check.text("form", raw.get("form"), FORM_MAX_LENGTH)
-    tested_on = check.date("tested_on", raw.get("tested_on"), date_order)
+    raw_test_date = raw.get("tested_on")
+    tested_on = check.date("tested_on", raw_test_date, date_order)
     if tested_on is not None:
-        _check_test_date(check, tested_on, today)
+        test_date_text = raw_test_date.strip() if isinstance(raw_test_date, str) else tested_on.isoformat()
+        _check_test_date(check, tested_on, test_date_text, today)
     proctor = check.text("proctor", raw.get("proctor"), PROCTOR_MAX_LENGTH)
 
+    problems = sorted(check.problems, key=_field_position)
     if check.has_errors or learner_ref is None or assessment is None or tested_on is None:
-        return None, check.problems
+        return None, problems
     score = ScoreInput(
         learner_ref=learner_ref,
         learner_ref_field=learner_ref_field,
@@ -121,7 +124,14 @@ def validate_score(
         tested_on=tested_on,
         proctor=proctor,
     )
-    return score, check.problems
+    return score, problems
+
+
+def _field_position(problem: Problem) -> int:
+    """Sort key that lists a score's problems in form order, whole-row problems last."""
+    if problem.field in SCORE_FIELDS:
+        return SCORE_FIELDS.index(problem.field)
+    return len(SCORE_FIELDS)
 
 
 def parse_score_file(table: Table, *, today: datetime.date) -> ScoreFileResult:
@@ -175,7 +185,7 @@ def read_score_file(
     default_date_order: DateOrder | str = DateOrder.MDY,
     mapping: dict[str, str | None] | None = None,
 ) -> ScoreFileResult:
-    """Read and check a score list in one call; raises UnreadableFile like :func:`tabular.read_table`."""
+    """Read and check a score list in one call, raising UnreadableFile as :func:`tabular.read_table` does."""
     table = read_table(
         source,
         kind="scores",
@@ -279,14 +289,17 @@ def _check_scale_score(check: FieldChecker, value: object) -> int | None:
     return int(text)
 
 
-def _check_test_date(check: FieldChecker, tested_on: datetime.date, today: datetime.date) -> None:
-    shown = tested_on.isoformat()
+def _check_test_date(
+    check: FieldChecker, tested_on: datetime.date, test_date_text: str, today: datetime.date
+) -> None:
     if tested_on > today:
-        check.error("tested_on", ProblemCode.FUTURE_DATE, f"{shown} is in the future", shown)
+        check.error(
+            "tested_on", ProblemCode.FUTURE_DATE, f"{test_date_text} is in the future", test_date_text
+        )
     elif tested_on < EARLIEST_TEST_DATE:
         check.error(
             "tested_on",
             ProblemCode.DATE_TOO_EARLY,
-            f"{shown} is before {EARLIEST_TEST_DATE.isoformat()}; check the year",
-            shown,
+            f"{test_date_text} is before {EARLIEST_TEST_DATE.isoformat()}; check the year",
+            test_date_text,
         )

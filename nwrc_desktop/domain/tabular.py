@@ -1,8 +1,9 @@
 """Reading roster and score files: encoding, delimiter, header mapping and the file's date order.
 
-:func:`read_table` turns the bytes of a CSV file into a :class:`Table` of raw text rows keyed by field name,
-with everything an import preview shows: the encoding and delimiter used, which column feeds which field,
-the columns left out, the date order and why, the blank rows skipped and problems of the whole file.
+:func:`read_table` turns the bytes of a CSV file into a :class:`Table` of raw text rows keyed by field name.
+The table also carries what an import preview shows: the encoding and delimiter used, which column feeds
+which field, the columns left out, the date order and its reason, the blank rows skipped, and problems
+of the whole file.
 Checking the values of each row is the job of :mod:`.roster` and :mod:`.scorefile`.
 
 A file that cannot be read at all raises :class:`UnreadableFile`; nothing is returned partially.
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from nwrc_desktop.domain.dates import DateOrder, DateOrderDecision, DateOrderSource, decide_date_order
 from nwrc_desktop.domain.names import search_key
 
-# NOTE: a guessed bound that keeps a wrongly chosen file from filling memory; site rosters are far smaller.
+# NOTE: a guessed bound that keeps a wrongly chosen file from filling memory. Site rosters are far smaller.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 DELIMITERS = (",", ";", "\t")
@@ -35,15 +36,15 @@ _DETECTION_CHARS = 256 * 1024
 
 
 class UnreadableFile(Exception):
-    """A file that cannot be read as a roster or score list; the message says why and what to do."""
+    """Error for a file that cannot be read as a roster or score list, with the reason and the fix."""
 
 
 class Severity(enum.StrEnum):
-    """How a problem affects its row."""
+    """Effect of a problem on its row."""
 
     ERROR = "error"  # the row is rejected
     WARNING = "warning"  # the row is imported with the change the message describes
-    DUPLICATE = "duplicate"  # the row may be a learner or score already known; a person decides
+    DUPLICATE = "duplicate"  # the row may repeat a known learner or score, so a person decides
 
 
 class ProblemCode(enum.StrEnum):
@@ -72,7 +73,7 @@ class ProblemCode(enum.StrEnum):
     DUPLICATE_IN_FILE = "duplicate_in_file"
 
 
-# Field labels for messages; the keys are the field names of both schemas.
+# Field labels for messages, keyed by the field names of both schemas.
 FIELD_LABELS = {
     "external_id": "learner ID",
     "learner_number": "learner number",
@@ -229,7 +230,7 @@ SCHEMAS = {schema.kind: schema for schema in (ROSTER_SCHEMA, SCORE_SCHEMA)}
 class RawRow:
     """One data row as text.
 
-    `values` holds the cell of each mapped field; a field is absent when the row has fewer cells than
+    `values` contains the cell of each mapped field; a field is absent when the row has fewer cells than
     the header. `extra_cells` are the cells beyond the header's columns, without trailing empty ones.
     `cells` is the whole row as read.
     """
@@ -438,7 +439,7 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
 def _check_text(text: str) -> str:
     """Reject text whose many control characters show binary content read as text."""
     controls = sum(1 for char in text if char < " " and char not in "\t\r\n")
-    # A stray control character in a cell is a row problem; more than 1 in 100 characters is not text.
+    # A stray control character in a cell is a row problem, but more than 1 in 100 characters is not text.
     if controls > len(text) / 100:
         raise UnreadableFile(f"the file contains binary data, so it is not a CSV text file; {_SAVE_AS_CSV}")
     return text
@@ -465,7 +466,7 @@ def _detect_delimiter(text: str) -> str:
 
 
 def _parse_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """Split the text into (row number, cells) records; a blank line is a record with no cells."""
+    """Split the text into (row number, cells) records, where a blank line is a record with no cells."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     row_number = 0
@@ -554,10 +555,10 @@ def _map_columns(
 
 
 def _find_column(header: list[str], header_text: str) -> int | None:
-    wanted = " ".join(header_text.split())
-    if wanted in header:
-        return header.index(wanted)
-    key = header_key(wanted)
+    requested = " ".join(header_text.split())
+    if requested in header:
+        return header.index(requested)
+    key = header_key(requested)
     for index, name in enumerate(header):
         if key and header_key(name) == key:
             return index
