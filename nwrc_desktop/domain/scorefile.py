@@ -198,7 +198,7 @@ def read_score_file(
     return parse_score_file(table, today=today)
 
 
-def parse_result(text: str, assessment: Assessment) -> tuple[int | None, bool | None]:
+def parse_result(assessment: Assessment, text: str) -> tuple[int | None, bool | None]:
     """Read a result as (level, None) for leveled assessments or (None, passed) for the others.
 
     Raises ValueError with a message for the user when the text is not a result of that assessment.
@@ -262,7 +262,7 @@ def _check_result(
         # Without a known assessment there is no way to tell a level from a pass result.
         return None, None
     try:
-        return parse_result(text, assessment)
+        return parse_result(assessment, text)
     except ValueError as error:
         check.error("result", ProblemCode.INVALID_RESULT, str(error), text)
         return None, None

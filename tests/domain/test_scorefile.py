@@ -129,7 +129,7 @@ def test_parse_score_file_refuses_roster_table(rosters_dir, today):
     ],
 )
 def test_parse_result_accepts(assessment, text, expected):
-    assert parse_result(text, assessment) == expected
+    assert parse_result(assessment, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ def test_parse_result_accepts(assessment, text, expected):
 )
 def test_parse_result_rejects(assessment, text, fragment):
     with pytest.raises(ValueError) as caught:
-        parse_result(text, assessment)
+        parse_result(assessment, text)
     assert fragment in str(caught.value)
 
 
