@@ -56,11 +56,13 @@ LEARNER_FIELDS = (
 _SCIENTIFIC_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 
 # A pragmatic email check: a dot-atom or quoted local part, "@", and a domain of at least two labels
-# whose last label has two or more letters. Letters outside ASCII are allowed for international addresses.
+# whose last label has two or more letters (or is an "xn--" IDNA label). Letters outside ASCII are allowed
+# for international addresses.
 _LOCAL_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
 _LOCAL_QUOTED = r'"(?:[^"\\\r\n]|\\.)*"'
 _DOMAIN_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
-_EMAIL = re.compile(rf"(?:{_LOCAL_ATOM}|{_LOCAL_QUOTED})@(?:{_DOMAIN_LABEL}\.)+[^\W\d_]{{2,}}")
+_TOP_LEVEL_DOMAIN = r"(?:[^\W\d_]{2,}|xn--[^\W_](?:[\w-]*[^\W_])?)"
+_EMAIL = re.compile(rf"(?:{_LOCAL_ATOM}|{_LOCAL_QUOTED})@(?:{_DOMAIN_LABEL}\.)+{_TOP_LEVEL_DOMAIN}")
 
 
 @dataclass(frozen=True)

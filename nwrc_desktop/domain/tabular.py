@@ -29,6 +29,13 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+# Display names of the codecs that detection can choose.
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with byte-order mark",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
 
 # How many records the delimiter detection looks at.
 _DETECTION_RECORDS = 50
@@ -266,6 +273,16 @@ class Table:
     @property
     def kind(self) -> str:
         return self.schema.kind
+
+    @property
+    def encoding_name(self) -> str:
+        """The encoding for display, such as "Windows-1252"."""
+        return ENCODING_NAMES.get(self.encoding, self.encoding)
+
+    @property
+    def delimiter_name(self) -> str:
+        """The delimiter for display: "comma", "semicolon" or "tab"."""
+        return DELIMITER_NAMES[self.delimiter]
 
     @property
     def date_order(self) -> DateOrder | None:

@@ -268,6 +268,7 @@ def test_str_of_problem_names_row_and_field(today):
         '"quoted; with semicolon"@example.org',
         "jürgen@exämple.de",
         "a_b@sub-domain.example.com",
+        "ivan@example.xn--p1ai",
     ],
 )
 def test_email_accepted(address):
@@ -286,6 +287,7 @@ def test_email_accepted(address):
         "rosa@example..org",
         "rosa@.example.org",
         "rosa@example.o",
+        "rosa@example.c0m",
         "rosa@-example.org",
         ".rosa@example.org",
         "rosa.@example.org",

@@ -65,6 +65,7 @@ def test_windows_1252_roster(rosters_dir, today):
     result = read_roster(rosters_dir / "windows-1252.csv", today=today)
     table = result.table
     assert table.encoding == "cp1252"
+    assert table.encoding_name == "Windows-1252"
     assert table.mapping["external_id"] == "ID"
     assert table.mapping["first_name"] == "Given Name"
     assert table.mapping["last_name"] == "Surname"
@@ -83,6 +84,7 @@ def test_semicolon_day_first_roster(rosters_dir, today):
     result = read_roster(rosters_dir / "semicolon-day-first.csv", today=today)
     table = result.table
     assert table.delimiter == ";"
+    assert table.delimiter_name == "semicolon"
     assert table.date_order is DateOrder.DMY
     assert table.date_order_source is DateOrderSource.DETECTED
     assert "can only be read that way" in table.date_order_reason
