@@ -316,6 +316,7 @@ def read_table(
     schema = SCHEMAS[kind] if isinstance(kind, str) else kind
     data = _load(source)
     text, used_encoding = _decode(data, encoding)
+    _check_not_empty(text)
     if delimiter is None:
         delimiter = _detect_delimiter(text)
     elif delimiter not in DELIMITERS:
@@ -400,9 +401,12 @@ def _load(source: str | os.PathLike[str] | bytes) -> bytes:
             f"the file is larger than the maximum of {MAX_FILE_BYTES // (1024 * 1024)} MB; "
             "split it into smaller files"
         )
-    if not data.strip():
-        raise UnreadableFile("the file is empty; export the roster again with a header row and data rows")
     return data
+
+
+def _check_not_empty(text: str) -> None:
+    if not text.strip():
+        raise UnreadableFile("the file is empty; export it again with a header row and data rows")
 
 
 # Signatures of files that people pick by mistake instead of a CSV export.

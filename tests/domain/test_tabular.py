@@ -277,6 +277,8 @@ def test_ambiguous_date_order_resolved_by_given_order():
     [
         (b"", "the file is empty"),
         (b"  \r\n\n\t", "the file is empty"),
+        (b"\xef\xbb\xbf\r\n", "the file is empty"),
+        ("\n".encode("utf-16"), "the file is empty"),
         (b"\n,,,\n", "no header row"),
         (b"\x00\x01\x02\x03binary\x00", "binary data"),
         (bytes(range(1, 32)) * 40, "binary data"),
