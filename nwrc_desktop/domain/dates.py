@@ -4,10 +4,11 @@ A value such as 3/4/1990 means 3 April in one country and 4 March in another, an
 which. The order is therefore decided once per file from all its values (:func:`decide_date_order`) and
 then every value is read in that order (:func:`parse_date`). Values never decide their own order.
 
-Accepted forms: day, month and year separated by "/", "." or "-" in the file's order; year-first values
-(ISO 2001-12-31, also 2001/12/31 and 2001.12.31), which are always year-month-day; either of these
-followed by a midnight time such as "0:00" or "00:00:00" that spreadsheets append; and dates with an
-English month name (19 May 1958, 19-May-1958, May 19, 1958), which carry no order question.
+Accepted forms:
+- day, month and year separated by "/", "." or "-", in the file's order;
+- year-first values (ISO 2001-12-31, also 2001/12/31 and 2001.12.31), always read as year-month-day;
+- either of these followed by the midnight time ("0:00", "00:00:00") that spreadsheets append;
+- dates with an English month name (19 May 1958, 19-May-1958, May 19, 1958), which need no order.
 Two-digit years are rejected rather than guessed, because a date of birth in '58 may be 1958 or 2058.
 """
 

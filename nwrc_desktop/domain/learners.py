@@ -11,7 +11,7 @@ Rules, beyond the field formats:
 - Every name must contain a letter, have no control characters and be printable in the certificate fonts.
 - The date of birth must lie between 1900-01-01 and `today`, and the learner must be at least
   MIN_AGE_YEARS old on `today`, which catches a birth year typed as the current year.
-- A learner ID is kept as text, so leading zeros stay; a value in scientific notation (2.54712E+11)
+- A learner ID is kept as text, so leading zeros stay. A value in scientific notation (2.54712E+11)
   is rejected, because a spreadsheet turned the ID into a number and its digits are lost.
 """
 
