@@ -20,6 +20,7 @@ from nwrc_desktop.domain.tabular import (
     Severity,
     Table,
     read_table,
+    worst_severity,
 )
 
 
@@ -51,6 +52,10 @@ class RosterResult:
 
     def problems_for_row(self, row_number: int) -> list[Problem]:
         return [problem for problem in self.problems if problem.row_number == row_number]
+
+    def row_status(self, row_number: int) -> Severity | None:
+        """Status of a row for the preview: its worst problem's severity, or None for a clean row."""
+        return worst_severity(self.problems_for_row(row_number))
 
 
 def parse_roster(

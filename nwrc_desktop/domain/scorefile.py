@@ -21,7 +21,14 @@ from nwrc_desktop.domain.assessments import MAX_LEVEL, MIN_LEVEL, Assessment, Cr
 from nwrc_desktop.domain.dates import DateOrder
 from nwrc_desktop.domain.learners import FieldChecker, check_external_id
 from nwrc_desktop.domain.roster import extra_cells_problem
-from nwrc_desktop.domain.tabular import Problem, ProblemCode, Severity, Table, read_table
+from nwrc_desktop.domain.tabular import (
+    Problem,
+    ProblemCode,
+    Severity,
+    Table,
+    read_table,
+    worst_severity,
+)
 
 FORM_MAX_LENGTH = 40
 PROCTOR_MAX_LENGTH = 100
@@ -82,6 +89,10 @@ class ScoreFileResult:
 
     def problems_for_row(self, row_number: int) -> list[Problem]:
         return [problem for problem in self.problems if problem.row_number == row_number]
+
+    def row_status(self, row_number: int) -> Severity | None:
+        """Status of a row for the preview: its worst problem's severity, or None for a clean row."""
+        return worst_severity(self.problems_for_row(row_number))
 
 
 def validate_score(

@@ -18,7 +18,7 @@ import io
 import itertools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from nwrc_desktop.domain.dates import DateOrder, DateOrderDecision, DateOrderSource, decide_date_order
@@ -123,6 +123,16 @@ class Problem:
         if self.field is not None:
             place += f", {FIELD_LABELS.get(self.field, self.field)}"
         return f"{place}: {self.message}"
+
+
+# Severities from worst to mildest, for summarising a row in one status.
+_SEVERITY_RANK = (Severity.ERROR, Severity.DUPLICATE, Severity.WARNING)
+
+
+def worst_severity(problems: Iterable[Problem]) -> Severity | None:
+    """Return the worst severity among `problems` (error, then duplicate, then warning), or None."""
+    found = {problem.severity for problem in problems}
+    return next((severity for severity in _SEVERITY_RANK if severity in found), None)
 
 
 @dataclass(frozen=True)

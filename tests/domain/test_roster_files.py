@@ -167,6 +167,12 @@ def test_problems_file_rejected_rows(problems_result):
     assert problems_result.rejected_rows == [14, 15, 16, 17, 18, 20, 22, 23]
 
 
+def test_problems_file_row_status(problems_result):
+    assert problems_result.row_status(2) is None
+    assert problems_result.row_status(14) is Severity.ERROR
+    assert problems_result.row_status(19) is Severity.DUPLICATE
+
+
 def test_problems_file_blank_row_silent(problems_result):
     assert problems_result.table.blank_rows == [21]
     assert problems_result.problems_for_row(21) == []

@@ -3,11 +3,13 @@ import pytest
 from nwrc_desktop.domain.dates import DateOrder, DateOrderSource
 from nwrc_desktop.domain.tabular import (
     ROSTER_SCHEMA,
+    Problem,
     ProblemCode,
     Severity,
     UnreadableFile,
     header_key,
     read_table,
+    worst_severity,
 )
 
 HEADER = "external_id,first_name,middle_name,last_name,date_of_birth,email,phone"
@@ -320,3 +322,13 @@ def test_header_only_file_has_no_rows():
     table = read_table(HEADER.encode())
     assert table.rows == []
     assert table.date_order_source is DateOrderSource.DEFAULT
+
+
+def test_worst_severity_order():
+    def problem(severity):
+        return Problem(2, None, severity, ProblemCode.INVALID, "x")
+
+    assert worst_severity([]) is None
+    assert worst_severity([problem(Severity.WARNING)]) is Severity.WARNING
+    assert worst_severity([problem(Severity.WARNING), problem(Severity.DUPLICATE)]) is Severity.DUPLICATE
+    assert worst_severity([problem(Severity.DUPLICATE), problem(Severity.ERROR)]) is Severity.ERROR
