@@ -276,14 +276,20 @@ def cmd_learners_show(args: argparse.Namespace) -> int:
 def _result(assessment, text: str) -> tuple[int | None, bool | None]:
     from nwrc_desktop.domain.scorefile import parse_result
 
-    return parse_result(assessment, text)
+    try:
+        return parse_result(assessment, text)
+    except ValueError as error:
+        raise CommandError(f"--result: {error}") from None
 
 
 def cmd_scores_add(args: argparse.Namespace) -> int:
     from nwrc_desktop.domain.assessments import parse_assessment
     from nwrc_desktop.store.scores import ScoreEntry, record_score
 
-    assessment = parse_assessment(args.assessment)
+    try:
+        assessment = parse_assessment(args.assessment)
+    except ValueError as error:
+        raise CommandError(f"--assessment: {error}") from None
     level, passed = _result(assessment, args.result)
     with open_database(args) as database:
         actor = _actor(args, database)

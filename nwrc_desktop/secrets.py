@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import sys
 
 import keyring
@@ -28,8 +29,9 @@ def _how_to_fix() -> str:
         return (
             "On Linux install and unlock a Secret Service keyring (for example GNOME Keyring: "
             "'sudo apt-get install gnome-keyring', or KWallet on KDE) and start the program inside "
-            "the desktop session; on a headless server install 'keyrings.cryptfile'. "
-            "Then set PYTHON_KEYRING_BACKEND if the right backend is not picked automatically."
+            "the desktop session. On a machine without a desktop, install the encrypted file keyring "
+            "('pip install keyrings.cryptfile') and set PYTHON_KEYRING_BACKEND="
+            "keyrings.cryptfile.cryptfile.CryptFileKeyring and NWRC_KEYRING_PASSWORD."
         )
     if sys.platform == "darwin":
         return "Check that the login Keychain is unlocked."
@@ -38,11 +40,24 @@ def _how_to_fix() -> str:
 
 def _check_backend() -> KeyringBackend:
     backend = keyring.get_keyring()
+    _unlock_encrypted_file_keyring(backend)
     # keyring picks the 'fail' or 'null' backend when it finds nothing usable; both have priority 0 or less.
     module = type(backend).__module__
     if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
         raise KeyringUnavailable(f"No usable keyring was found to keep the site's secrets. {_how_to_fix()}")
     return backend
+
+
+def _unlock_encrypted_file_keyring(backend: KeyringBackend) -> None:
+    """Give keyrings.cryptfile its password from NWRC_KEYRING_PASSWORD, so headless runs never prompt.
+
+    That backend keeps secrets in a file encrypted with the password; it is meant for Linux machines
+    without a desktop session, where no Secret Service runs.
+    """
+    password = os.environ.get("NWRC_KEYRING_PASSWORD")
+    if password and type(backend).__name__ == "CryptFileKeyring" and not getattr(backend, "_nwrc_unlocked", False):
+        backend.keyring_key = password  # type: ignore[attr-defined]
+        backend._nwrc_unlocked = True  # type: ignore[attr-defined]
 
 
 def _username(site_id: str, name: str) -> str:

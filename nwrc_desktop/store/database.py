@@ -105,7 +105,7 @@ class Database:
         current = migrate.current_revision(self.path) if self.path.exists() else None
         head = migrate.head_revision()
         if current == head:
-            return OpenedStore(current, head, None)
+            return OpenedStore(None, head, None)
         if current is not None and not migrate.is_known_revision(current):
             raise StoreError(
                 f"This store was made by a newer version of NWRC Desktop (schema {current}). "

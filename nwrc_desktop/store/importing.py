@@ -13,11 +13,20 @@ from pathlib import Path
 from sqlalchemy import select
 
 from nwrc_desktop.domain.roster import RosterResult
+from nwrc_desktop.domain.scorefile import ScoreFileResult
 from nwrc_desktop.domain.tabular import Problem, Severity, Table
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.journal import Actor, audit
-from nwrc_desktop.store.learners import LearnerSummary, add_learner, duplicate_key, find_possible_duplicates
-from nwrc_desktop.store.models import Learner
+from nwrc_desktop.store.learners import (
+    LearnerSummary,
+    add_learner,
+    duplicate_key,
+    find_learner_by_reference,
+    find_possible_duplicates,
+)
+from nwrc_desktop.store.credentials import reconcile_credentials
+from nwrc_desktop.store.models import Learner, Score
+from nwrc_desktop.store.scores import ScoreEntry, add_score, check_entry
 from nwrc_desktop.store.permissions import Permission, require
 
 log = logging.getLogger(__name__)
@@ -49,6 +58,7 @@ class ImportReport:
     dry_run: bool
     rows: list[RowOutcome] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    credential_changes: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for row in self.rows if row.outcome is outcome)
@@ -151,6 +161,75 @@ def import_learners(db: Database, actor: Actor, result: RosterResult, *, source_
                 "rows": {str(row.row_number): row.outcome.value for row in report.rows},
             })
     log.info("%s", report.summary())
+    return report
+
+
+def _score_key(learner_id: str, entry) -> tuple:
+    return (learner_id, entry.assessment.value, entry.tested_on, entry.level, entry.passed, entry.scale_score,
+            entry.form or None)
+
+
+def import_scores(db: Database, actor: Actor, result: ScoreFileResult, *, source_name: str,
+                  dry_run: bool = False) -> ImportReport:
+    """Record the valid, new scores of a checked score file in one transaction, then update credentials.
+
+    A row whose learner, assessment, test date, result, scale score and form are already recorded
+    counts as already present, so importing a file twice adds nothing.
+    """
+    require(actor, Permission.RECORD_SCORES)
+    report = ImportReport(source_name, result.table, dry_run, problems=list(result.problems))
+    valid_rows = {row_number for row_number, _ in result.valid}
+    for row_number in result.rejected_rows:
+        if row_number not in valid_rows:
+            report.rows.append(RowOutcome(row_number, Outcome.REJECTED,
+                                          _row_messages(result.problems, row_number, Severity.ERROR)))
+    with db.session() as session:
+        known = {
+            _score_key(row.learner_id, row) for row in session.scalars(select(Score).where(Score.kind != "void"))
+            if row.assessment
+        }
+        touched: dict[str, None] = {}
+        added: list[str] = []
+        for row_number, score in result.valid:
+            learner = find_learner_by_reference(session, score.learner_ref)
+            if learner is None:
+                report.rows.append(RowOutcome(
+                    row_number, Outcome.REJECTED,
+                    f"Row {row_number}, learner: no learner with {score.learner_ref_field.replace('_', ' ')} "
+                    f"{score.learner_ref!r}; register the learner or import the roster first"))
+                continue
+            entry = ScoreEntry(learner.id, score.assessment, score.tested_on, score.level, score.passed,
+                               score.scale_score, score.form, None, score.proctor or actor.username)
+            key = _score_key(learner.id, entry)
+            if key in known:
+                report.rows.append(RowOutcome(row_number, Outcome.ALREADY_PRESENT,
+                                              f"already recorded for {learner.learner_number}",
+                                              learner.learner_number))
+                continue
+            try:
+                entry = check_entry(entry)
+            except ValueError as error:
+                report.rows.append(RowOutcome(row_number, Outcome.REJECTED, f"Row {row_number}: {error}"))
+                continue
+            known.add(key)
+            warning = _row_messages(result.problems, row_number, Severity.WARNING)
+            if dry_run:
+                report.rows.append(RowOutcome(row_number, Outcome.IMPORTED, warning, learner.learner_number))
+                continue
+            stored = add_score(session, actor, entry)
+            added.append(stored.id)
+            touched[learner.id] = None
+            report.rows.append(RowOutcome(row_number, Outcome.IMPORTED, warning, learner.learner_number))
+        for learner_id in touched:
+            report.credential_changes += reconcile_credentials(session, actor, learner_id,
+                                                               f"scores imported from {source_name}")
+        report.rows.sort(key=lambda row: row.row_number)
+        if added:
+            audit(session, actor, "score.import", "score", None, {
+                "file": source_name, "imported": len(added), "score_ids": added,
+                "credential_changes": report.credential_changes,
+            })
+    log.info("%s; %d credential changes", report.summary(), len(report.credential_changes))
     return report
 
 
