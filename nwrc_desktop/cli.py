@@ -45,7 +45,8 @@ def open_database(args: argparse.Namespace) -> Iterator:
     configure_logging(data_dir)
     database = Database(data_dir)
     try:
-        if database.opened and database.opened.migrated_from:
+        opened = database.opened
+        if opened and opened.migrated_from and opened.migrated_from != opened.migrated_to:
             print(f"Upgraded the store from schema {database.opened.migrated_from} to "
                   f"{database.opened.migrated_to}; the previous copy is {database.opened.backup_path}",
                   file=sys.stderr)
