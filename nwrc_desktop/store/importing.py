@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from nwrc_desktop.domain.roster import RosterResult
 from nwrc_desktop.domain.scorefile import ScoreFileResult
-from nwrc_desktop.domain.tabular import Problem, Severity, Table
+from nwrc_desktop.domain.tabular import FIELD_LABELS, Problem, Severity, Table
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.journal import Actor, audit
 from nwrc_desktop.store.learners import (
@@ -164,8 +164,9 @@ def import_learners(db: Database, actor: Actor, result: RosterResult, *, source_
     return report
 
 
-def _score_key(learner_id: str, entry) -> tuple:
-    return (learner_id, entry.assessment.value, entry.tested_on, entry.level, entry.passed, entry.scale_score,
+def _score_key(learner_id: str, entry: ScoreEntry | Score) -> tuple:
+    """Return what makes two score rows the same result: the row types store the assessment differently."""
+    return (learner_id, str(entry.assessment), entry.tested_on, entry.level, entry.passed, entry.scale_score,
             entry.form or None)
 
 
@@ -195,7 +196,7 @@ def import_scores(db: Database, actor: Actor, result: ScoreFileResult, *, source
             if learner is None:
                 report.rows.append(RowOutcome(
                     row_number, Outcome.REJECTED,
-                    f"Row {row_number}, learner: no learner with {score.learner_ref_field.replace('_', ' ')} "
+                    f"Row {row_number}, learner: no learner with {FIELD_LABELS[score.learner_ref_field]} "
                     f"{score.learner_ref!r}; register the learner or import the roster first"))
                 continue
             entry = ScoreEntry(learner.id, score.assessment, score.tested_on, score.level, score.passed,
