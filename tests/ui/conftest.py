@@ -1,0 +1,86 @@
+"""Fixtures of the GUI tests: a set-up site in a fresh data folder, the main window, and modal-dialog helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from nwrc_desktop.domain.assessments import Role
+from nwrc_desktop.domain.learners import validate_learner
+from nwrc_desktop.store.accounts import create_account, init_site
+from nwrc_desktop.store.database import Database
+from nwrc_desktop.store.journal import Actor
+from nwrc_desktop.store.learners import register_learner
+from nwrc_desktop.ui.context import AppContext
+from nwrc_desktop.ui.main_window import MainWindow
+from nwrc_desktop.ui.workers import Runner
+
+ADMIN = Actor("admin", Role.ADMIN)
+PASSWORDS = {"admin": "correct horse", "proctor1": "proctor pass", "staff1": "staff pass"}
+SITE_NAME = "Pecos County Workforce Center"
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database(tmp_path / "site")
+    init_site(database, "TX014", SITE_NAME, "admin", PASSWORDS["admin"])
+    create_account(database, ADMIN, "proctor1", Role.PROCTOR, PASSWORDS["proctor1"])
+    create_account(database, ADMIN, "staff1", Role.STAFF, PASSWORDS["staff1"])
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def context(db, qtbot):
+    runner = Runner()
+    yield AppContext(db, runner, db.data_dir)
+    runner.wait_for_all(10_000)
+
+
+@pytest.fixture
+def window(context, qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    main = MainWindow(context, SITE_NAME, settings)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.sync.stop()
+    context.runner.wait_for_all(10_000)
+
+
+def sign_in(qtbot, window: MainWindow, username: str) -> None:
+    """Type the account's username and password into the sign-in screen and wait for the workspace."""
+    panel = window.sign_in
+    panel.username.clear()
+    qtbot.keyClicks(panel.username, username)
+    qtbot.keyClicks(panel.password, PASSWORDS[username])
+    with qtbot.waitSignal(window.workspace_ready, timeout=10_000):
+        qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+
+
+def add_learner(db, first: str, last: str, born: str, external_id: str | None = None, actor=ADMIN):
+    learner, problems = validate_learner(
+        {"first_name": first, "last_name": last, "date_of_birth": born, "external_id": external_id},
+        today=dt.date.today())
+    assert learner is not None, problems
+    return register_learner(db, actor, learner, allow_duplicate=True)
+
+
+def when_modal(handler: Callable[[QWidget], None], interval_ms: int = 20) -> QTimer:
+    """Call `handler` with the next modal dialog as soon as it is open; dialogs opened with exec() block the test."""
+    timer = QTimer()
+    timer.setInterval(interval_ms)
+
+    def poll() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal.isVisible():
+            timer.stop()
+            handler(modal)
+
+    timer.timeout.connect(poll)
+    timer.start()
+    return timer
