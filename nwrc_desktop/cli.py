@@ -66,7 +66,9 @@ def _password(args: argparse.Namespace, purpose: str) -> str:
 
 
 def _actor(args: argparse.Namespace, database):
-    from nwrc_desktop.store.accounts import authenticate
+    from nwrc_desktop.store.accounts import authenticate, get_site
+
+    get_site(database)  # raises SiteNotSetUp with what to do
 
     username = args.user or os.environ.get("NWRC_USER")
     if not username:

@@ -69,7 +69,7 @@ def set_secret(site_id: str, name: str, value: bytes) -> None:
     _check_backend()
     try:
         keyring.set_password(SERVICE, _username(site_id, name), base64.b64encode(value).decode("ascii"))
-    except keyring.errors.KeyringError as error:
+    except Exception as error:  # noqa: BLE001 - backends raise their own types (ValueError, DBus errors)
         raise KeyringUnavailable(f"Saving to the keyring failed: {error}. {_how_to_fix()}") from error
 
 
@@ -78,8 +78,11 @@ def get_secret(site_id: str, name: str) -> bytes | None:
     _check_backend()
     try:
         value = keyring.get_password(SERVICE, _username(site_id, name))
-    except keyring.errors.KeyringError as error:
-        raise KeyringUnavailable(f"Reading the keyring failed: {error}. {_how_to_fix()}") from error
+    except Exception as error:  # noqa: BLE001 - backends raise their own types (ValueError, DBus errors)
+        raise KeyringUnavailable(
+            f"Reading the keyring failed ({type(error).__name__}: {error}); if it is an encrypted file "
+            f"keyring, check NWRC_KEYRING_PASSWORD. {_how_to_fix()}"
+        ) from error
     return None if value is None else base64.b64decode(value)
 
 

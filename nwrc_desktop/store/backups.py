@@ -33,21 +33,28 @@ def make_backup(database_path: Path, folder: Path, *, label: str = "backup") -> 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"nwrc-{stamp}-{label}{BACKUP_SUFFIX}"
     partial = target.with_suffix(".partial")
-    source = sqlite3.connect(database_path)
-    try:
-        destination = sqlite3.connect(partial)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
+    _copy_database(database_path, partial)
     problems = _integrity(partial)
     if problems:
         partial.unlink(missing_ok=True)
         raise BackupError(f"The backup copy {target} failed its integrity check: {problems}")
     os.replace(partial, target)
     return target
+
+
+def _copy_database(source_path: Path, target_path: Path) -> None:
+    """Copy a database with the online backup API into a single self-contained file (no -wal beside it)."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    try:
+        destination = sqlite3.connect(target_path)
+        try:
+            source.backup(destination)
+            # The copy inherits WAL mode from the source; a copy on a USB stick must be one file.
+            destination.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            destination.close()
+    finally:
+        source.close()
 
 
 def automatic_backups(folder: Path) -> list[Path]:
@@ -113,15 +120,7 @@ def restore(backup_file: Path, database_path: Path, backup_dir: Path) -> Path | 
     if database_path.exists():
         safety = make_backup(database_path, backup_dir, label="before-restore")
     staged = database_path.with_name(database_path.name + ".restoring")
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-    try:
-        destination = sqlite3.connect(staged)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
+    _copy_database(backup_file, staged)
     for suffix in ("-wal", "-shm"):
         Path(str(database_path) + suffix).unlink(missing_ok=True)
     os.replace(staged, database_path)
