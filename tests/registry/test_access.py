@@ -7,13 +7,14 @@ import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from registry_helpers import enrol_site, learner_payload, post_batch, public_key_text
 from sqlalchemy import func, select, update
 
 from nwrc_registry import admin
 from nwrc_registry.auth import MAX_FAILED_ENROLMENTS
 from nwrc_registry.models import AppliedChange, Learner, SiteToken
 from nwrc_registry.schemas import MAX_BATCH_BYTES, MAX_BATCH_CHANGES
+
+from .registry_helpers import enrol_site, learner_payload, post_batch, public_key_text
 
 
 def add_site(app, code: str):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from registry_helpers import (
+from sqlalchemy import func, select
+
+from nwrc_registry import admin
+from nwrc_registry.models import AppliedChange, Credential, Learner, RejectedChange, Score
+
+from .registry_helpers import (
     credential_payload,
     enrol_site,
     learner_payload,
@@ -12,10 +17,6 @@ from registry_helpers import (
     results_by_id,
     score_payload,
 )
-from sqlalchemy import func, select
-
-from nwrc_registry import admin
-from nwrc_registry.models import AppliedChange, Credential, Learner, RejectedChange, Score
 
 
 def count_rows(app, model) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 
-from registry_helpers import credential_payload, enrol_site, learner_payload, post_batch
-
 from nwrc_registry import admin
+
+from .registry_helpers import credential_payload, enrol_site, learner_payload, post_batch
 
 
 def b64url(data: bytes) -> str:
