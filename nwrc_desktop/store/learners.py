@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from nwrc_desktop.domain.names import name_key, search_key
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.journal import Actor, audit, queue_change
-from nwrc_desktop.store.models import Learner, Site, utc_now
+from nwrc_desktop.store.models import Learner, Site, new_id, utc_now
 from nwrc_desktop.store.permissions import Permission, require
 
 log = logging.getLogger(__name__)
@@ -107,36 +107,50 @@ def find_possible_duplicates(session: Session, first_name: str, last_name: str, 
     ]
 
 
-def _next_learner_number(session: Session) -> str:
+def _reserve_learner_numbers(session: Session, count: int) -> list[str]:
+    """Return `count` new learner numbers (site code and serial) and advance the site's counter."""
     site = session.scalar(select(Site))
     if site is None:
         raise LearnerError("No site is set up yet; run 'nwrc-desktop site init' first.")
-    number = f"{site.code}-{site.next_learner_serial:06d}"
-    site.next_learner_serial += 1
-    return number
+    first = site.next_learner_serial
+    site.next_learner_serial = first + count
+    return [f"{site.code}-{serial:06d}" for serial in range(first, first + count)]
 
 
-def add_learner(session: Session, actor: Actor, values: dict, *, audit_it: bool = True) -> Learner:
-    """Insert a learner and queue it, inside the caller's transaction; checks are the caller's job."""
-    learner = Learner(
-        learner_number=_next_learner_number(session),
-        first_name=values.get("first_name") or "",
-        middle_name=values.get("middle_name") or "",
-        last_name=values["last_name"],
-        preferred_name=values.get("preferred_name") or None,
-        date_of_birth=values["date_of_birth"],
-        external_id=values.get("external_id") or None,
-        email=values.get("email") or None,
-        phone=values.get("phone") or None,
-        created_by=actor.username,
-    )
-    learner.name_key = duplicate_key(learner.first_name, learner.last_name)
-    learner.search_text = build_search_text({**values, "learner_number": learner.learner_number})
-    session.add(learner)
+def add_learners(session: Session, actor: Actor, values_list: list[dict]) -> list[Learner]:
+    """Insert learners and queue each, inside the caller's transaction; checks and audit are the caller's job.
+
+    Ids are made here rather than at flush, so the rows go to the database in one batch at commit.
+    """
+    numbers = _reserve_learner_numbers(session, len(values_list))
+    learners = []
+    for values, number in zip(values_list, numbers, strict=True):
+        learner = Learner(
+            id=new_id(),
+            learner_number=number,
+            first_name=values.get("first_name") or "",
+            middle_name=values.get("middle_name") or "",
+            last_name=values["last_name"],
+            preferred_name=values.get("preferred_name") or None,
+            date_of_birth=values["date_of_birth"],
+            external_id=values.get("external_id") or None,
+            email=values.get("email") or None,
+            phone=values.get("phone") or None,
+            created_by=actor.username,
+        )
+        learner.name_key = duplicate_key(learner.first_name, learner.last_name)
+        learner.search_text = build_search_text({**values, "learner_number": number})
+        session.add(learner)
+        queue_change(session, actor, "learner.registered", learner.id, learner_payload(learner))
+        learners.append(learner)
+    return learners
+
+
+def add_learner(session: Session, actor: Actor, values: dict) -> Learner:
+    """Insert one learner with its outbox and audit rows, inside the caller's transaction."""
+    learner = add_learners(session, actor, [values])[0]
     session.flush()
-    queue_change(session, actor, "learner.registered", learner.id, learner_payload(learner))
-    if audit_it:
-        audit(session, actor, "learner.register", "learner", learner.id, {"learner_number": learner.learner_number})
+    audit(session, actor, "learner.register", "learner", learner.id, {"learner_number": learner.learner_number})
     return learner
 
 
