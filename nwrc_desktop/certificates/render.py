@@ -218,10 +218,41 @@ def _draw_achievement(pdf: FPDF, item: CertificateData, design: Design) -> None:
     if item.credential_type is CredentialType.ACADEMIC and item.level is not None:
         _centered(pdf, 112, designs.level_heading(item.level), "sans", "B", 12, design.primary)
         text_top = 116.0
-    pdf.set_font("sans", "", 9.5)
-    pdf.set_text_color(*MUTED)
-    pdf.set_xy(CENTER_X - 92, text_top)
-    pdf.multi_cell(184, 4.6, designs.meaning_text(item.credential_type, item.level), align="C")
+    meaning = designs.meaning_text(item.credential_type, item.level)
+    _centered_paragraph(pdf, text_top + 3.4, meaning, ("sans", "", 9.5), 184, 4.6, MUTED)
+
+
+# Wrapped lines by (text, family, style, size, width). A batch repeats the same few paragraphs on
+# every page, and fpdf2's multi_cell measures them again character by character each time.
+_wrapped_lines_cache: dict[tuple[str, str, str, float, float], tuple[str, ...]] = {}
+
+
+def _wrapped_lines(pdf: FPDF, text: str, font: tuple[str, str, float], width: float) -> tuple[str, ...]:
+    """Break `text` between words into lines no wider than `width` mm; a longer word gets its own line."""
+    key = (text, *font, width)
+    cached = _wrapped_lines_cache.get(key)
+    if cached is not None:
+        return cached
+    pdf.set_font(*font)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and pdf.get_string_width(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    _wrapped_lines_cache[key] = tuple(lines)
+    return tuple(lines)
+
+
+def _centered_paragraph(pdf, first_baseline: float, text: str, font, width: float, line_height: float, color):
+    """Print `text` wrapped to `width` mm and centred on the page, from the baseline `first_baseline`."""
+    for index, line in enumerate(_wrapped_lines(pdf, text, font, width)):
+        _centered(pdf, first_baseline + index * line_height, line, *font, color)
 
 
 def _label(pdf: FPDF, x: float, y: float, text: str, design: Design) -> None:
@@ -338,7 +369,4 @@ def _draw_verification(pdf: FPDF, item: CertificateData, design: Design) -> None
 
 
 def _draw_credit(pdf: FPDF) -> None:
-    pdf.set_font("sans", "", 6.3)
-    pdf.set_text_color(*MUTED)
-    pdf.set_xy(CENTER_X - 120, 188.5)
-    pdf.multi_cell(240, 2.9, SHORT_CREDIT, align="C")
+    _centered_paragraph(pdf, 190.6, SHORT_CREDIT, ("sans", "", 6.3), 240, 2.9, MUTED)
