@@ -49,3 +49,12 @@ def test_invisible_characters_rejected(char):
 
 def test_describe_character():
     assert describe_character("😀") == "U+1F600 GRINNING FACE"
+
+
+def test_uncomposable_combining_mark_rejected():
+    # O with dot below has no precomposed form with a grave, so NFC leaves U+0300 separate.
+    assert unprintable_characters("Ọ̀ṣẹ́") == ["\u0300", "\u0301"]
+
+
+def test_composable_combining_marks_accepted():
+    assert unprintable_characters(unicodedata.normalize("NFD", "Adéwálé Nguyễn Åse")) == []
