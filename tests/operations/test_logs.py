@@ -1,0 +1,219 @@
+"""The log file: masking of secrets and personal data, levels, and a full headless flow that leaks nothing."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import json
+import logging
+import re
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from site_cli import ADMIN_PASSWORD, SiteCli
+from sqlalchemy import create_engine, text
+
+from nwrc_desktop.logs import LOG_FILE_NAME, configure_logging, redact, register_secret
+
+ROSTERS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "rosters"
+
+TODAY = dt.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(("raw", "masked"), [
+    ("born 8/22/1989, tested 11/14/2026", "born [date], tested 11/14/2026"),
+    ("born 1989-08-22, tested 2026-11-14", "born [date], tested 2026-11-14"),
+    ("born 22.08.1989", "born [date]"),
+    ("mail siobhan.wisniewski0@example.org now", "mail [email] now"),
+    ("call (555) 740-9179 or 555-807-6095", "call [phone] or [phone]"),
+    ("password=hunter2-long next", "password=[secret] next"),
+    ("{'token': 'abc.def', 'n': 1}", "{'token': [secret], 'n': 1}"),
+    ('{"signing_key": "QUJDREVG"}', '{"signing_key": [secret]}'),
+    ("enrolment_code=7Q4K-9ZTW", "enrolment_code=[secret]"),
+    ("header Bearer eyJhbGciOi.abc", "header Bearer [secret]"),
+    ("GET https://registry.test/verify/TX014?sig=abc&p=1 done", "GET https://registry.test/verify/TX014?[query] done"),
+    ("-----BEGIN PRIVATE KEY-----\nMC4CAQ\n-----END PRIVATE KEY-----", "[private key]"),
+])
+def test_redact_masks(raw: str, masked: str):
+    assert redact(raw, today=TODAY) == masked
+
+
+@pytest.mark.parametrize("kept", [
+    "made the daily backup nwrc-20261204T200217882316Z-daily.sqlite3",
+    "site 5d0b3c1e-8f1a-4a57-9c3e-2b7d9e4f6a10 learner TX014-000001 changed",
+    "wrote 12 certificates (123456 bytes) to /tmp/out.pdf",
+    "sync batch 12 rejected 1 of 200 changes: unknown learner",
+    "the site's token was stored",
+])
+def test_redact_keeps_operational_text(kept: str):
+    assert redact(kept, today=TODAY) == kept
+
+
+def test_registered_secret_is_masked():
+    key = bytes(range(32))
+    register_secret(key)
+
+    line = redact(f"key {base64.b64encode(key).decode()} hex {key.hex()}", today=TODAY)
+
+    assert line == "key [secret] hex [secret]"
+
+
+def _log_text(data_dir: Path) -> str:
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return "".join(path.read_text(encoding="utf-8") for path in sorted(data_dir.glob(f"{LOG_FILE_NAME}*")))
+
+
+def test_traceback_is_masked(tmp_path: Path):
+    configure_logging(tmp_path)
+    try:
+        raise ValueError("bad email olivia.mcallister1@example.org")
+    except ValueError:
+        logging.getLogger("nwrc_desktop.test").exception("import of row 3 failed")
+
+    log = _log_text(tmp_path)
+
+    assert "import of row 3 failed" in log
+    assert "ValueError: bad email [email]" in log
+    assert "olivia.mcallister1" not in log
+
+
+def test_log_line_keeps_its_own_date(tmp_path: Path):
+    configure_logging(tmp_path)
+    logging.getLogger("nwrc_desktop.test").info("started")
+
+    first_line = _log_text(tmp_path).splitlines()[0]
+
+    assert re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} INFO nwrc_desktop.test: started$", first_line)
+
+
+def test_debug_level_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NWRC_LOG_LEVEL", "DEBUG")
+    configure_logging(tmp_path)
+    logging.getLogger("nwrc_desktop.test").debug("queue has %d changes", 3)
+
+    assert "DEBUG nwrc_desktop.test: queue has 3 changes" in _log_text(tmp_path)
+
+
+def test_sql_parameters_stay_out_at_debug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NWRC_LOG_LEVEL", "DEBUG")
+    configure_logging(tmp_path / "logs")
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE person (name TEXT)"))
+        connection.execute(text("INSERT INTO person VALUES (:name)"), {"name": "Zbigniewa"})
+        connection.execute(text("SELECT name FROM person")).fetchall()
+    engine.dispose()
+
+    log = _log_text(tmp_path / "logs")
+
+    assert "Zbigniewa" not in log
+    assert "INSERT INTO person" not in log
+
+
+# --- a full headless flow, run as separate processes with DEBUG logging ----------------------------
+
+NEW_ACCOUNT_PASSWORD = "Copper-Meadow-Violin-27"
+ENROLMENT_CODE = "ENR-7Q4K-9ZTW-PLMX-3C8D"
+
+
+def _closed_loopback_port() -> int:
+    """Return a loopback TCP port that nothing listens on (it was bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _date_forms(text: str) -> set[str]:
+    month, day, year = (int(part) for part in text.split("/"))
+    born = dt.date(year, month, day)
+    return {text, born.isoformat(), f"{month:02d}/{day:02d}/{year}", f"{born:%d.%m.%Y}", f"{born:%Y%m%d}"}
+
+
+def _personal_values(roster: Path) -> tuple[set[str], set[str]]:
+    """Return the roster's names (whole words to look for) and its other personal values (substrings).
+
+    A name of several words is looked for whole, because one of its words alone can be an ordinary
+    word ('Running' of 'Running Bear' starts Alembic's 'Running upgrade' lines).
+    """
+    names: set[str] = set()
+    others: set[str] = set()
+    with roster.open(encoding="utf-8-sig", newline="") as file:
+        for row in csv.DictReader(file):
+            for field in ("first_name", "middle_name", "last_name"):
+                if len(row[field].strip().rstrip(".")) > 2:
+                    names.add(row[field].strip())
+            names.add(f"{row['first_name']} {row['last_name']}".strip())
+            for field in ("email", "phone"):
+                if row[field]:
+                    others.add(row[field])
+            others.update(_date_forms(row["date_of_birth"]))
+    return names, others
+
+
+def _keyring_values(keyring_file: Path) -> set[str]:
+    values: set[str] = set()
+    for encoded in json.loads(keyring_file.read_text(encoding="utf-8")).values():
+        raw = base64.b64decode(encoded)
+        values.update({encoded, raw.hex(), base64.urlsafe_b64encode(raw).decode().rstrip("=")})
+    return values
+
+
+@pytest.fixture(scope="module")
+def flow_log(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, SiteCli, str]:
+    """Run a site's day from set-up to a failed sync with DEBUG logging.
+
+    Return the log text, the CLI, and what the failed enrolment and sync printed.
+    """
+    rosters = ROSTERS
+    cli = SiteCli([sys.executable, "-m", "nwrc_desktop.cli"], tmp_path_factory.mktemp("flow") / "home",
+                  extra_env={"NWRC_LOG_LEVEL": "DEBUG", "NWRC_NEW_PASSWORD": NEW_ACCOUNT_PASSWORD})
+    registry = f"http://127.0.0.1:{_closed_loopback_port()}"
+
+    cli.init_site()
+    cli.run("accounts", "add", "proctor1", "--role", "proctor", "--display-name", "Proctor One")
+    cli.run("learners", "import", str(rosters / "site-roster-clean.csv"))
+    cli.run("learners", "find", "Garcia")
+    cli.run("learners", "find", "8/22/1989")
+    cli.run("scores", "import", str(rosters / "scores-2026-11-14.csv"))
+    cli.run("certificates", "print", "--unprinted", "--out", str(cli.home / "certificates.pdf"))
+    failed_enrolment = cli.run("enroll", "--registry", registry, "--site", "TX014", "--code", ENROLMENT_CODE,
+                               expect_success=False)
+    failed_sync = cli.run("sync", expect_success=False)
+    cli.run("check")
+    return _log_text(cli.data_dir), cli, failed_enrolment.stderr + failed_sync.stderr + failed_sync.stdout
+
+
+def test_flow_log_records_the_work(flow_log):
+    log, cli, _ = flow_log
+
+    assert "imported 250 rows" in log
+    assert "certificates" in log
+    assert (cli.home / "certificates.pdf").is_file()
+
+
+def test_flow_log_has_no_personal_data(flow_log):
+    log, _, _ = flow_log
+    names, others = _personal_values(ROSTERS / "site-roster-clean.csv")
+
+    leaked_names = sorted(name for name in names if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", log))
+    leaked_others = sorted(value for value in others if value in log)
+
+    assert leaked_names == []
+    assert leaked_others == []
+
+
+def test_flow_log_has_no_secrets(flow_log):
+    log, cli, _ = flow_log
+    secrets = {ADMIN_PASSWORD, NEW_ACCOUNT_PASSWORD, ENROLMENT_CODE} | _keyring_values(cli.keyring_file)
+
+    assert sorted(secret for secret in secrets if secret in log) == []
+
+
+def test_flow_sync_fails_on_closed_port(flow_log):
+    _, _, failure_output = flow_log
+
+    assert "connect" in failure_output.lower()
