@@ -34,9 +34,8 @@ PrivilegesRequired=admin
 PrivilegesRequiredOverridesAllowed=dialog
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-; Restart Manager closes a running NWRC Desktop before its files are replaced, and restarts it afterwards.
+; Setup uses Restart Manager to offer closing a running NWRC Desktop before its files are replaced.
 CloseApplications=yes
-RestartApplications=yes
 SetupIconFile=nwrc-desktop.ico
 UninstallDisplayIcon={app}\{#GuiExe}
 UninstallDisplayName={#AppName}

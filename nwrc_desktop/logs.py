@@ -22,10 +22,10 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Overrides the level passed to configure_logging, e.g. NWRC_LOG_LEVEL=DEBUG while diagnosing a site.
 LOG_LEVEL_VARIABLE = "NWRC_LOG_LEVEL"
 
-# Loggers of libraries that log what must not reach the file, held at WARNING whatever the level:
-# SQLAlchemy's engine logs every SQL statement with its parameters (names, dates of birth) at INFO
-# and result rows at DEBUG; httpx and httpcore log request URLs and headers; fontTools logs every glyph
-# it subsets; keyring logs backend probing at DEBUG.
+# Libraries whose INFO and DEBUG records must not reach the file, so they stay at WARNING whatever the level.
+# SQLAlchemy's engine logs every SQL statement with its parameters (names, dates of birth) at INFO and
+# result rows at DEBUG. httpx and httpcore log request URLs and headers. fontTools logs every glyph it
+# subsets, and keyring logs its backend probing.
 QUIET_LOGGERS = ("sqlalchemy", "httpx", "httpcore", "fontTools", "PIL", "keyring", "asyncio")
 
 # A date at least this many years before today is treated as a date of birth and masked.
