@@ -199,7 +199,10 @@ def update_learner(db: Database, actor: Actor, learner_id: str, learner_input) -
         if not changed:
             return LearnerSummary.of(learner)
         for name, value in changed.items():
-            setattr(learner, name, value if value is not None or name not in ("first_name", "middle_name") else "")
+            # The name columns hold "" rather than NULL for a missing part.
+            if value is None and name in ("first_name", "middle_name"):
+                value = ""
+            setattr(learner, name, value)
         learner.name_key = duplicate_key(learner.first_name, learner.last_name)
         learner.search_text = build_search_text({**values, "learner_number": learner.learner_number})
         learner.updated_at = utc_now()
