@@ -36,7 +36,7 @@ SITE_CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,12}$")
 
 
 class AdminError(Exception):
-    """An administration command cannot be carried out; the message says why."""
+    """An administration command cannot be carried out; the message gives the reason."""
 
 
 @dataclass
@@ -101,9 +101,7 @@ def set_site_settings(session: Session, code: str, changes: dict[str, Any]) -> d
     return settings
 
 
-def revoke_certificate(
-    session: Session, number: str, reason: str, site_code: str | None = None
-) -> Revocation:
+def revoke_certificate(session: Session, number: str, reason: str, site_code: str | None = None) -> Revocation:
     """Revoke a certificate; the owning site learns of it on its next pull.
 
     A certificate the site has not synced yet can be revoked from its number when `site_code` names
@@ -200,9 +198,7 @@ def stats(session: Session) -> dict[str, Any]:
     )
     for site_id, count in session.execute(live.group_by(SiteToken.site_id)):
         per_site[site_id]["live_tokens"] = count
-    for site_id, count in session.execute(
-        select(Revocation.site_id, func.count()).group_by(Revocation.site_id)
-    ):
+    for site_id, count in session.execute(select(Revocation.site_id, func.count()).group_by(Revocation.site_id)):
         per_site[site_id]["revocations"] = count
 
     for site in sites:

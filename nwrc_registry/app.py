@@ -46,7 +46,10 @@ _SITE_ERRORS = {401: {"model": ErrorResponse, "description": "Missing, invalid, 
 
 
 def create_app(database_url: str, *, migrate_on_start: bool = True) -> FastAPI:
-    """Return the registry application on `database_url`, migrating the schema first unless told not to."""
+    """Return the registry application on `database_url`.
+
+    The schema is migrated to the newest revision first, unless `migrate_on_start` is False.
+    """
     database = Database(database_url)
     if migrate_on_start:
         migrate(database.engine)
@@ -92,9 +95,7 @@ def _add_routes(app: FastAPI, database: Database) -> None:
         try:
             public_key = keys.parse_public_key(request.public_key)
         except ValueError as error:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"public_key: {error}"
-            ) from None
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"public_key: {error}") from None
         with database.sessions() as session:
             try:
                 enrolment = auth.enrol(session, request.site_code, request.enrolment_code, public_key)
@@ -123,10 +124,10 @@ def _add_routes(app: FastAPI, database: Database) -> None:
         },
     )
     def receive_changes(batch: ChangeBatch, credentials: BearerToken) -> BatchResponse:
-        """Apply a batch of the site's changes in order; the answer has one result per change.
+        """Apply a batch of the site's changes in order; the response has one result per change.
 
-        The batch commits before the answer is sent, so a lost answer is recovered by sending the
-        same changes again: each then answers "duplicate".
+        The batch commits before the response is sent, so a lost response is recovered by sending the
+        same changes again: each then gets the result "duplicate".
         """
         with database.sessions() as session:
             site = auth.authenticate(session, _token(credentials))
@@ -137,9 +138,7 @@ def _add_routes(app: FastAPI, database: Database) -> None:
     @app.get("/api/v1/pull", response_model=PullResponse, tags=["sync"], responses=_SITE_ERRORS)
     def pull(
         credentials: BearerToken,
-        since: Annotated[
-            int, Query(ge=0, description="The next_cursor of the previous pull; 0 at first.")
-        ] = 0,
+        since: Annotated[int, Query(ge=0, description="The next_cursor of the previous pull; 0 at first.")] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_REVOCATIONS_PER_PULL)] = MAX_REVOCATIONS_PER_PULL,
     ) -> PullResponse:
         """Return the site's settings and the revocations of its certificates after the cursor `since`."""
@@ -243,9 +242,7 @@ def _wants_json(request: Request, format: str | None) -> bool:
 
 def _learner_match(session: Session, learner: Learner) -> LearnerMatch:
     site_codes = {site_id: code for site_id, code in session.execute(select(Site.id, Site.code))}
-    scores = session.scalars(
-        select(Score).where(Score.learner_id == learner.id).order_by(Score.tested_on)
-    ).all()
+    scores = session.scalars(select(Score).where(Score.learner_id == learner.id).order_by(Score.tested_on)).all()
     superseded = {score.supersedes_id for score in scores if score.supersedes_id}
     voided = set(session.scalars(select(ScoreVoid.voids_score_id).where(ScoreVoid.learner_id == learner.id)))
     credentials = session.scalars(

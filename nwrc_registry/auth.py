@@ -48,9 +48,7 @@ def issue_enrolment_code(session: Session, site: Site, lifetime: dt.timedelta = 
     """Store the hash of a new one-time code for `site` and return the code (shown once)."""
     code = keys.new_enrolment_code()
     session.add(
-        EnrolmentCode(
-            site_id=site.id, code_hash=keys.hash_enrolment_code(code), expires_at=utc_now() + lifetime
-        )
+        EnrolmentCode(site_id=site.id, code_hash=keys.hash_enrolment_code(code), expires_at=utc_now() + lifetime)
     )
     return code
 
@@ -80,9 +78,7 @@ def enrol(session: Session, site_code: str, enrolment_code: str, public_key: byt
         select(EnrolmentCode).where(EnrolmentCode.site_id == site.id, EnrolmentCode.used_at.is_(None))
     ).all()
     live = [
-        code
-        for code in open_codes
-        if as_utc(code.expires_at) > now and code.failed_attempts < MAX_FAILED_ENROLMENTS
+        code for code in open_codes if as_utc(code.expires_at) > now and code.failed_attempts < MAX_FAILED_ENROLMENTS
     ]
     given_hash = keys.hash_enrolment_code(enrolment_code)
     match = next((code for code in live if hmac.compare_digest(code.code_hash, given_hash)), None)
@@ -94,9 +90,7 @@ def enrol(session: Session, site_code: str, enrolment_code: str, public_key: byt
 
     match.used_at = now
     session.execute(
-        update(SiteToken)
-        .where(SiteToken.site_id == site.id, SiteToken.revoked_at.is_(None))
-        .values(revoked_at=now)
+        update(SiteToken).where(SiteToken.site_id == site.id, SiteToken.revoked_at.is_(None)).values(revoked_at=now)
     )
     known_keys = session.scalars(select(SiteKey.public_key).where(SiteKey.site_id == site.id)).all()
     if public_key not in known_keys:

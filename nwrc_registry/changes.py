@@ -101,9 +101,7 @@ def apply_batch(session: Session, site: Site, batch: ChangeBatch) -> list[Change
 def _answer_seen(change_id: str, owner_site_id: str, site: Site) -> ChangeResult:
     if owner_site_id == site.id:
         return ChangeResult(change_id=change_id, result="duplicate")
-    return ChangeResult(
-        change_id=change_id, result="rejected", reason="change_id was already used by another site"
-    )
+    return ChangeResult(change_id=change_id, result="rejected", reason="change_id was already used by another site")
 
 
 def _apply_one(session: Session, site: Site, change: Change) -> ChangeResult:
@@ -170,9 +168,7 @@ def _owned(session: Session, model: type, record_id: object, site: Site, noun: s
     if record is None:
         raise Rejected(f"{noun} {record_id} is not known to the registry")
     if record.site_id != site.id:
-        raise Rejected(
-            f"{noun} {record_id} belongs to another site and cannot be written by site {site.code}"
-        )
+        raise Rejected(f"{noun} {record_id} belongs to another site and cannot be written by site {site.code}")
     return record
 
 
@@ -189,9 +185,7 @@ def _new(session: Session, model: type, record_id: object, site: Site, noun: str
     if record is None:
         return
     if record.site_id != site.id:
-        raise Rejected(
-            f"{noun} {record_id} belongs to another site and cannot be written by site {site.code}"
-        )
+        raise Rejected(f"{noun} {record_id} belongs to another site and cannot be written by site {site.code}")
     raise Rejected(f"{noun} {record_id} is already stored under another change_id")
 
 
@@ -219,9 +213,7 @@ def _register_learner(session: Session, site: Site, change: Change, payload: Lea
                 f"learner {payload.learner_id} is registered by another site; "
                 "a learner found by look-up must not be registered again"
             )
-        raise Rejected(
-            f"learner {payload.learner_id} is already registered; send learner.updated to change it"
-        )
+        raise Rejected(f"learner {payload.learner_id} is already registered; send learner.updated to change it")
     now = utc_now()
     session.add(
         Learner(
@@ -324,12 +316,12 @@ def _void_score(session: Session, site: Site, change: Change, payload: ScoreVoid
 def _issue_credential(session: Session, site: Site, change: Change, payload: CredentialIssuedPayload) -> None:
     _new(session, Credential, payload.credential_id, site, "credential")
     _known(session, Learner, payload.learner_id, "learner")
-    taken = session.scalar(
+    existing_credential_id = session.scalar(
         select(Credential.id).where(Credential.certificate_number == payload.certificate_number)
     )
-    if taken is not None:
+    if existing_credential_id is not None:
         raise Rejected(
-            f"certificate number {payload.certificate_number} is already used by credential {taken}"
+            f"certificate number {payload.certificate_number} is already used by credential {existing_credential_id}"
         )
     if payload.supersedes_id is not None:
         earlier = _known(session, Credential, payload.supersedes_id, "credential")
@@ -359,9 +351,7 @@ def _issue_credential(session: Session, site: Site, change: Change, payload: Cre
         status="active",
     )
     session.add(credential)
-    revocation = session.scalar(
-        select(Revocation).where(Revocation.certificate_number == payload.certificate_number)
-    )
+    revocation = session.scalar(select(Revocation).where(Revocation.certificate_number == payload.certificate_number))
     if revocation is not None and revocation.site_id == site.id:
         # Headquarters revoked this certificate from its signature before the site sent it.
         revocation.credential_id = credential.id
@@ -380,9 +370,7 @@ def _issue_credential(session: Session, site: Site, change: Change, payload: Cre
         )
 
 
-def _change_credential_status(
-    session: Session, site: Site, change: Change, payload: CredentialStatusPayload
-) -> None:
+def _change_credential_status(session: Session, site: Site, change: Change, payload: CredentialStatusPayload) -> None:
     credential = _owned(session, Credential, payload.credential_id, site, "credential")
     if credential.certificate_number != payload.certificate_number:
         raise Rejected(

@@ -177,9 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--reason", required=True, help="why it is revoked (shown on the verification page)")
     revoke.add_argument("--site", help="issuing site code, needed when the certificate was not synced yet")
 
-    stats = _add_command(
-        commands, "stats", "show what the registry stores, per site and kind of record", _stats
-    )
+    stats = _add_command(commands, "stats", "show what the registry stores, per site and kind of record", _stats)
     stats.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
 

@@ -109,9 +109,7 @@ class CredentialIssuedPayload(BaseModel):
     issued_on: dt.date
     certificate_number: str = Field(min_length=1, max_length=40)
     verification_code: str = Field(min_length=1, max_length=32)
-    payload: str = Field(
-        min_length=2, max_length=16_000, description="The canonical JSON text that was signed."
-    )
+    payload: str = Field(min_length=2, max_length=16_000, description="The canonical JSON text that was signed.")
     signature: str = Field(min_length=1, max_length=200, description="Ed25519 signature of payload, base64.")
     supersedes_id: uuid.UUID | None = None
 

@@ -59,9 +59,7 @@ def _verdict(credential: Credential | None, revocation: Revocation | None) -> tu
     return "valid", None
 
 
-def _verify_signed(
-    session: Session, number: str, data: str, signature: str
-) -> tuple[int, VerificationResponse]:
+def _verify_signed(session: Session, number: str, data: str, signature: str) -> tuple[int, VerificationResponse]:
     try:
         message = keys.decode_base64(data)
         signature_bytes = keys.decode_base64(signature)
@@ -122,9 +120,7 @@ def _verify_synced(session: Session, number: str) -> tuple[int, VerificationResp
     if credential is None:
         if revocation is not None:
             site = session.get(Site, revocation.site_id)
-            return 200, _answer(
-                number, "revoked", reason=revocation.reason, site_code=site.code if site else None
-            )
+            return 200, _answer(number, "revoked", reason=revocation.reason, site_code=site.code if site else None)
         return 404, _answer(number, "unknown")
     verdict, reason = _verdict(credential, revocation)
     learner = session.get(Learner, credential.learner_id)

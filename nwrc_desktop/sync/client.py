@@ -27,7 +27,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class RegistryError(Exception):
-    """A registry request failed; the message says what failed and what to do."""
+    """A registry request failed; the message names the failure and the next step."""
 
 
 class RegistryUnavailable(RegistryError):
@@ -35,11 +35,11 @@ class RegistryUnavailable(RegistryError):
 
 
 class TokenRejected(RegistryError):
-    """The registry refused the site's token (401 or 403)."""
+    """The registry rejected the site's token (401 or 403)."""
 
 
 class RequestRejected(RegistryError):
-    """The registry answered with a 4xx status other than 401/403; retrying the same request cannot help."""
+    """The registry responded with a 4xx status other than 401/403; retrying the same request cannot help."""
 
     def __init__(self, status_code: int, detail: str) -> None:
         super().__init__(f"the registry rejected the request ({status_code}): {detail}")
@@ -87,7 +87,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Return the wait a Retry-After header asks for, in seconds (delta-seconds or an HTTP date)."""
+    """Return the wait a Retry-After header requests, in seconds (delta-seconds or an HTTP date)."""
     if not value:
         return None
     value = value.strip()
@@ -104,7 +104,7 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
 
 @dataclass(frozen=True)
 class Timed:
-    """A parsed JSON answer with the local time halfway through the request, for clock-skew checks."""
+    """A parsed JSON response with the local time halfway through the request, for clock-skew checks."""
 
     document: Any
     local_time: dt.datetime
@@ -146,10 +146,8 @@ class RegistryClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def enrol(
-        self, site_code: str, enrolment_code: str, public_key: str
-    ) -> tuple[protocol.EnrolAnswer, Timed]:
-        # A lost answer to an enrolment cannot be recovered by sending it again (the code is used up),
+    def enrol(self, site_code: str, enrolment_code: str, public_key: str) -> tuple[protocol.EnrolAnswer, Timed]:
+        # A lost response to an enrolment cannot be recovered by sending it again (the code is used up),
         # so only failures before the request reached the registry are retried.
         timed = self._request(
             "POST",
@@ -161,9 +159,7 @@ class RegistryClient:
 
     def send_batch(self, body: bytes) -> tuple[protocol.BatchAnswer, Timed]:
         # Sending a batch again is safe: the registry answers "duplicate" for every change it already applied.
-        timed = self._request(
-            "POST", protocol.CHANGES_PATH, content=body, headers={"Content-Type": "application/json"}
-        )
+        timed = self._request("POST", protocol.CHANGES_PATH, content=body, headers={"Content-Type": "application/json"})
         return protocol.parse_batch_answer(timed.document), timed
 
     def pull(self, since: int) -> tuple[protocol.PullAnswer, Timed]:
@@ -195,7 +191,7 @@ class RegistryClient:
                 problem = f"{type(error).__name__}: {error}"
                 if not retryable:
                     raise RegistryUnavailable(
-                        f"{method} {path} failed before the registry answered ({problem})"
+                        f"{method} {path} failed before the registry responded ({problem})"
                     ) from error
                 delay = None
             else:
@@ -207,8 +203,7 @@ class RegistryClient:
                 delay = retry_after_seconds(response.headers.get("Retry-After"))
                 if delay is not None and delay > self.policy.max_delay:
                     raise RegistryUnavailable(
-                        f"{method} {path}: the registry is busy and asked to wait {delay:.0f} s; "
-                        "sync again later"
+                        f"{method} {path}: the registry is busy and asked to wait {delay:.0f} s; sync again later"
                     )
 
             if attempt >= self.policy.max_attempts:
@@ -219,7 +214,7 @@ class RegistryClient:
             if delay is None:
                 delay = self.policy.backoff(attempt)
             else:
-                # A little jitter on top of Retry-After, so sites told the same wait do not return together.
+                # A little jitter on top of Retry-After, so sites given the same wait do not return together.
                 delay += random.uniform(0, min(1.0, self.policy.base_delay))
             if waited + delay > self.policy.max_total_wait:
                 raise RegistryUnavailable(
@@ -244,7 +239,7 @@ class RegistryClient:
         try:
             document = response.json()
         except ValueError:
-            raise protocol.ProtocolError(f"{method} {path}: the answer is not JSON") from None
+            raise protocol.ProtocolError(f"{method} {path}: the response is not JSON") from None
         return Timed(document, started + (finished - started) / 2)
 
     @staticmethod
@@ -254,5 +249,5 @@ class RegistryClient:
         except ValueError:
             detail = response.text[:500]
         if response.status_code in (401, 403):
-            raise TokenRejected(f"the registry refused the request ({response.status_code}): {detail}")
+            raise TokenRejected(f"the registry rejected the request ({response.status_code}): {detail}")
         raise RequestRejected(response.status_code, str(detail))

@@ -52,7 +52,7 @@ __all__ = [
 
 
 class EnrolmentError(RuntimeError):
-    """Enrolment with the registry failed; the message says why and what to do."""
+    """Enrolment with the registry failed; the message gives the cause and the next step."""
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,7 @@ def enroll(
     policy = RetryPolicy(max_attempts=3, base_delay=1.0, max_delay=10.0, max_total_wait=30.0)
     try:
         with RegistryClient(registry_url, ca_bundle=ca_bundle, policy=policy, transport=transport) as client:
-            answer, timed = client.enrol(
-                site.code, code.strip(), base64.b64encode(public_key).decode("ascii")
-            )
+            answer, timed = client.enrol(site.code, code.strip(), base64.b64encode(public_key).decode("ascii"))
     except TokenRejected as error:
         raise EnrolmentError(
             f"{error}. Ask headquarters for a new code ('nwrc-registry site code {site.code}')"
@@ -107,7 +105,7 @@ def enroll(
     except RegistryError as error:
         raise EnrolmentError(f"enrolment failed: {error}") from None
 
-    # The token goes to the keyring before the site row says it is enrolled.
+    # The token goes to the keyring before the site row records the enrolment.
     secrets.set_secret(site.id, TOKEN_SECRET, answer.token.encode("utf-8"))
     offset = (answer.registry_time - timed.local_time).total_seconds()
     with store.session() as session:
@@ -137,9 +135,7 @@ def enroll(
     if answer.site_name != site.name:
         warnings.append(f"the registry knows this site as {answer.site_name!r}, this store as {site.name!r}")
     if abs(offset) > CLOCK_WARNING_SECONDS:
-        warnings.append(
-            f"this computer's clock differs from the registry's by {abs(offset) / 60:.0f} minutes"
-        )
+        warnings.append(f"this computer's clock differs from the registry's by {abs(offset) / 60:.0f} minutes")
     log.info("site %s enrolled with %s", site.code, registry_url)
     return EnrollResult(site.code, answer.site_name, registry_url, answer.token_expires_at, offset, warnings)
 
@@ -188,7 +184,7 @@ def look_up_learners(
     ca_bundle: str | Path | None = None,
     transport: Any = None,
 ) -> list[dict[str, Any]]:
-    """Return learners the registry knows from any site, by external id or by last name and date of birth.
+    """Return learners the registry stores from any site, by external id or by last name and date of birth.
 
     Each match carries its home site's code, its scores and its credentials as the registry has them.
     """
@@ -205,6 +201,5 @@ def queue_status(store: Database) -> dict[str, int]:
     """Return how many queued changes are pending, delivered, rejected and dismissed."""
     counts = outbox.counts_by_state(store)
     return {
-        state: counts.get(state, 0)
-        for state in (outbox.PENDING, outbox.DELIVERED, outbox.REJECTED, outbox.DISMISSED)
+        state: counts.get(state, 0) for state in (outbox.PENDING, outbox.DELIVERED, outbox.REJECTED, outbox.DISMISSED)
     }

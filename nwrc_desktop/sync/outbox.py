@@ -1,7 +1,7 @@
-"""The outbox as the sync sees it: pending changes in seq order, the registry's answers, and rejected changes.
+"""The outbox as the sync uses it: pending changes in seq order, the registry's results, and rejected changes.
 
-A change is marked delivered only in the transaction that stores the registry's answer, which runs
-after the answer has arrived; until then it stays pending and the next run sends it again.
+A change is marked delivered only in the transaction that stores the registry's result, which runs
+after the response has arrived; until then it stays pending and the next run sends it again.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ DISMISSED = "dismissed"
 
 
 class OutboxError(ValueError):
-    """A queued change cannot be retried or dismissed as asked; the message says why."""
+    """A queued change cannot be retried or dismissed; the message gives the reason."""
 
 
 @dataclass(frozen=True)
 class OutboxEntry:
-    """One queued change with its state and the registry's last answer; plain data for the GUI and CLI."""
+    """One queued change with its state and the registry's last result; plain data for the GUI and CLI."""
 
     seq: int
     change_id: str
@@ -99,7 +99,7 @@ _ANSWER = (
 
 
 def store_answers(db: Database, changes: list[QueuedChange], answer: BatchAnswer) -> list[QueuedChange]:
-    """Store the registry's answer for each change in one transaction; return the changes left unanswered."""
+    """Store the registry's result for each change in one transaction; return the changes left unanswered."""
     now = utc_now()
     params = []
     unanswered = []
@@ -142,7 +142,7 @@ def reject_locally(db: Database, change: QueuedChange, reason: str) -> None:
 
 
 def count_attempt(db: Database, changes: Iterable[QueuedChange]) -> None:
-    """Count a failed send for changes that got no answer."""
+    """Count a failed send for changes that got no result."""
     seqs = [change.seq for change in changes]
     if not seqs:
         return
@@ -177,13 +177,9 @@ def list_rejected(db: Database, *, limit: int | None = None) -> list[OutboxEntry
 def _rejected_row(session, change_id: str) -> Outbox:  # noqa: ANN001
     row = session.scalar(select(Outbox).where(Outbox.change_id == change_id))
     if row is None:
-        raise OutboxError(
-            f"no queued change {change_id}; list rejected changes with 'nwrc-desktop sync rejected'"
-        )
+        raise OutboxError(f"no queued change {change_id}; list rejected changes with 'nwrc-desktop sync rejected'")
     if row.state != REJECTED:
-        raise OutboxError(
-            f"change {change_id} is {row.state}, not rejected; only rejected changes can be changed"
-        )
+        raise OutboxError(f"change {change_id} is {row.state}, not rejected; only rejected changes can be changed")
     return row
 
 

@@ -23,7 +23,7 @@ RESULTS = ("accepted", "duplicate", "rejected")
 
 
 class ProtocolError(Exception):
-    """The registry's answer does not follow the protocol; nothing is marked delivered from it."""
+    """The registry's response does not follow the protocol; nothing is marked delivered from it."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +83,13 @@ def parse_time(value: Any, name: str) -> dt.datetime:
 
 
 def parse_batch_answer(document: Any) -> BatchAnswer:
-    """Read the registry's answer to a batch; raise ProtocolError if it is malformed."""
+    """Parse the registry's response to a batch; raise ProtocolError if it is malformed."""
     if not isinstance(document, dict) or not isinstance(document.get("results"), list):
-        raise ProtocolError("the batch answer has no results list")
+        raise ProtocolError("the batch response has no results list")
     answers: dict[str, ChangeAnswer] = {}
     for item in document["results"]:
         if not isinstance(item, dict) or item.get("result") not in RESULTS or not item.get("change_id"):
-            raise ProtocolError(f"invalid result in the batch answer: {item!r}")
+            raise ProtocolError(f"invalid result in the batch response: {item!r}")
         reason = item.get("reason")
         answers[str(item["change_id"])] = ChangeAnswer(str(item["change_id"]), item["result"], reason)
     return BatchAnswer(parse_time(document.get("registry_time"), "registry_time"), answers)
@@ -136,7 +136,7 @@ def parse_pull_answer(document: Any) -> PullAnswer:
             bool(document["more"]),
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise ProtocolError(f"the pull answer is malformed: {error!r}") from None
+        raise ProtocolError(f"the pull response is malformed: {error!r}") from None
 
 
 @dataclass(frozen=True)
@@ -162,4 +162,4 @@ def parse_enrol_answer(document: Any) -> EnrolAnswer:
             dict(document.get("settings") or {}),
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise ProtocolError(f"the enrolment answer is malformed: {error!r}") from None
+        raise ProtocolError(f"the enrolment response is malformed: {error!r}") from None

@@ -1,7 +1,7 @@
 """One sync run: send the outbox in seq order and in batches, store each answer, then pull.
 
 Order of writes, which is what makes a run safe to cut off at any instant: a batch is read from the
-outbox, sent, and only after the registry's answer arrives is it stored, in one transaction. A run
+outbox, sent, and only after the registry's response arrives is it stored, in one transaction. A run
 killed before that transaction leaves the changes pending; the next run sends them again and the
 registry answers "duplicate" for those it had already applied.
 """
@@ -56,7 +56,7 @@ class RejectedChange:
 
 @dataclass
 class SyncReport:
-    """What one sync run did, for the command line, the GUI and a scheduler's log."""
+    """The outcome of one sync run, for the command line, the GUI and a scheduler's log."""
 
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
@@ -97,15 +97,11 @@ class SyncReport:
             lines.append(f"  rejected {item.kind} {item.entity_id} (change {item.change_id}): {item.reason}")
         if self.rejected_count > len(self.rejected):
             lines.append(f"  and {self.rejected_count - len(self.rejected)} more rejected changes")
-        lines.append(
-            f"waiting: {self.pending} pending, {self.rejected_waiting} rejected and waiting for action"
-        )
+        lines.append(f"waiting: {self.pending} pending, {self.rejected_waiting} rejected and waiting for action")
         if self.revoked:
             lines.append(f"revocations applied: {', '.join(self.revoked)}")
         if self.unknown_revocations:
-            lines.append(
-                f"revocations of certificates not in this store: {', '.join(self.unknown_revocations)}"
-            )
+            lines.append(f"revocations of certificates not in this store: {', '.join(self.unknown_revocations)}")
         if self.settings_updated:
             lines.append("site settings updated from the registry")
         lines.extend(f"warning: {warning}" for warning in self.warnings)
@@ -146,9 +142,7 @@ def sync_once(
     return report
 
 
-def _push(
-    db: Database, client: RegistryClient, report: SyncReport, batch_size: int, max_batches: int | None
-) -> None:
+def _push(db: Database, client: RegistryClient, report: SyncReport, batch_size: int, max_batches: int | None) -> None:
     after_seq = 0
     limit = batch_size
     while max_batches is None or report.batches < max_batches:
@@ -174,9 +168,7 @@ def _push(
                 continue
             # Split the batch to find the change the registry cannot take; the rest still go.
             limit = max(1, len(batch) // 2)
-            log.warning(
-                "registry rejected a batch of %d (%s); retrying in smaller batches", len(batch), error
-            )
+            log.warning("registry rejected a batch of %d (%s); retrying in smaller batches", len(batch), error)
             continue
         except RegistryError:
             outbox.count_attempt(db, [change for change, _ in batch])
@@ -200,16 +192,14 @@ def _push(
         if unanswered:
             outbox.count_attempt(db, unanswered)
             raise ProtocolError(
-                f"the registry answered {len(sent) - len(unanswered)} of {len(sent)} changes; "
+                f"the registry's response covered {len(sent) - len(unanswered)} of {len(sent)} changes; "
                 "the others stay pending"
             )
         after_seq = sent[-1].seq
         limit = batch_size
 
 
-def _fit_batch(
-    db: Database, changes: list[QueuedChange], report: SyncReport
-) -> list[tuple[QueuedChange, str]]:
+def _fit_batch(db: Database, changes: list[QueuedChange], report: SyncReport) -> list[tuple[QueuedChange, str]]:
     """Encode changes in order until the byte limit; a change that can never be sent is rejected locally."""
     batch: list[tuple[QueuedChange, str]] = []
     size = 0
@@ -221,7 +211,7 @@ def _fit_batch(
             problem = f"the change is {length} bytes, more than a batch may carry ({MAX_BATCH_BYTES} bytes)"
         if problem is not None:
             if batch:
-                break  # send what precedes it first, so the order holds
+                break  # send what precedes it first, so the order is kept
             outbox.reject_locally(db, change, problem)
             _note_rejection(report, change, problem)
             return []

@@ -163,9 +163,7 @@ def upgrade() -> None:
         sa.Column("learner_id", sa.String(length=36), nullable=False),
         sa.Column("id_seen", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["learner_id"], ["learner.id"], name=op.f("fk_check_in_learner_id_learner")),
-        sa.ForeignKeyConstraint(
-            ["session_id"], ["exam_session.id"], name=op.f("fk_check_in_session_id_exam_session")
-        ),
+        sa.ForeignKeyConstraint(["session_id"], ["exam_session.id"], name=op.f("fk_check_in_session_id_exam_session")),
         sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_check_in_site_id_site")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_check_in")),
     )
@@ -189,9 +187,7 @@ def upgrade() -> None:
         sa.Column("supersedes_id", sa.String(length=36), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("status_reason", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["learner_id"], ["learner.id"], name=op.f("fk_credential_learner_id_learner")
-        ),
+        sa.ForeignKeyConstraint(["learner_id"], ["learner.id"], name=op.f("fk_credential_learner_id_learner")),
         sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_credential_site_id_site")),
         sa.ForeignKeyConstraint(
             ["supersedes_id"], ["credential.id"], name=op.f("fk_credential_supersedes_id_credential")
@@ -219,9 +215,7 @@ def upgrade() -> None:
         sa.Column("supersedes_id", sa.String(length=36), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["learner_id"], ["learner.id"], name=op.f("fk_score_learner_id_learner")),
-        sa.ForeignKeyConstraint(
-            ["session_id"], ["exam_session.id"], name=op.f("fk_score_session_id_exam_session")
-        ),
+        sa.ForeignKeyConstraint(["session_id"], ["exam_session.id"], name=op.f("fk_score_session_id_exam_session")),
         sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_score_site_id_site")),
         sa.ForeignKeyConstraint(["supersedes_id"], ["score.id"], name=op.f("fk_score_supersedes_id_score")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_score")),
@@ -247,9 +241,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_certificate_print")),
     )
     with op.batch_alter_table("certificate_print", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_certificate_print_credential_id"), ["credential_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_certificate_print_credential_id"), ["credential_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_certificate_print_site_id"), ["site_id"], unique=False)
 
     op.create_table(
@@ -268,9 +260,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_credential_status")),
     )
     with op.batch_alter_table("credential_status", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_credential_status_credential_id"), ["credential_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_credential_status_credential_id"), ["credential_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_credential_status_site_id"), ["site_id"], unique=False)
 
     op.create_table(
@@ -280,13 +270,9 @@ def upgrade() -> None:
         sa.Column("voids_score_id", sa.String(length=36), nullable=False),
         sa.Column("learner_id", sa.String(length=36), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["learner_id"], ["learner.id"], name=op.f("fk_score_void_learner_id_learner")
-        ),
+        sa.ForeignKeyConstraint(["learner_id"], ["learner.id"], name=op.f("fk_score_void_learner_id_learner")),
         sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_score_void_site_id_site")),
-        sa.ForeignKeyConstraint(
-            ["voids_score_id"], ["score.id"], name=op.f("fk_score_void_voids_score_id_score")
-        ),
+        sa.ForeignKeyConstraint(["voids_score_id"], ["score.id"], name=op.f("fk_score_void_voids_score_id_score")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_score_void")),
         sa.UniqueConstraint("voids_score_id", name=op.f("uq_score_void_voids_score_id")),
     )
