@@ -472,21 +472,50 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
-    from nwrc_desktop.sync.commands import enroll
+    from nwrc_desktop.sync.commands import EnrolmentError, enroll
 
     with open_database(args) as database:
-        result = enroll(database, args.registry, args.site, args.code, ca_bundle=args.ca_bundle)
-        print(result.message if hasattr(result, "message") else f"Enrolled site {args.site} with {args.registry}.")
+        actor = _actor(args, database)
+        try:
+            result = enroll(database, args.registry, args.site, args.code, ca_bundle=args.ca_bundle, actor=actor)
+        except EnrolmentError as error:
+            raise CommandError(str(error)) from None
+    print(f"Enrolled site {result.site_code} ({result.site_name}) with {result.registry_url}; "
+          f"the token expires on {result.token_expires_at:%Y-%m-%d}.")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
     return EXIT_OK
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from nwrc_desktop.sync.commands import run_sync
+    from nwrc_desktop.sync.commands import NotEnrolled, SyncAlreadyRunning, run_sync
+    from nwrc_desktop.sync.outbox import OutboxError, dismiss_rejected, list_rejected, retry_rejected
 
     with open_database(args) as database:
-        report = run_sync(database, ca_bundle=args.ca_bundle)
-    print(report.summary() if hasattr(report, "summary") else report)
-    return EXIT_OK if getattr(report, "all_delivered", False) else EXIT_FAILED
+        try:
+            if args.retry:
+                entry = retry_rejected(database, _actor(args, database), args.retry, args.reason)
+                print(f"Change {entry.change_id} ({entry.kind}) is queued again; it is sent at the next sync.")
+                return EXIT_OK
+            if args.dismiss:
+                if not args.reason:
+                    raise CommandError("--dismiss needs --reason TEXT: say why the change need not reach the registry.")
+                entry = dismiss_rejected(database, _actor(args, database), args.dismiss, args.reason)
+                print(f"Change {entry.change_id} ({entry.kind}) is dismissed; it will not be sent.")
+                return EXIT_OK
+            if args.rejected:
+                entries = list_rejected(database)
+                for entry in entries:
+                    print(f"{entry.change_id}  {entry.kind} {entry.entity_id}  {entry.answered_at:%Y-%m-%d %H:%M}  "
+                          f"{entry.reason}")
+                print(f"{len(entries)} rejected changes wait for action (--retry CHANGE_ID or --dismiss CHANGE_ID).")
+                return EXIT_OK if not entries else EXIT_FAILED
+            report = run_sync(database, ca_bundle=args.ca_bundle, max_batches=args.max_batches)
+        except (NotEnrolled, SyncAlreadyRunning, OutboxError) as error:
+            raise CommandError(str(error)) from None
+    for line in report.summary_lines():
+        print(line)
+    return report.exit_code
 
 
 # --- parser --------------------------------------------------------------------------------------
@@ -639,8 +668,17 @@ def build_parser() -> argparse.ArgumentParser:
     enroll.add_argument("--code", required=True, help="the one-time enrolment code from headquarters")
     enroll.add_argument("--ca-bundle", help="CA certificates file to trust for the registry's TLS certificate")
     enroll.set_defaults(handler=cmd_enroll)
-    sync = commands.add_parser("sync", help="send queued changes to the registry and fetch revocations")
+    sync = commands.add_parser(
+        "sync", help="send queued changes to the registry and fetch revocations; exit status 0 only when "
+                     "everything queued was delivered")
     sync.add_argument("--ca-bundle", help="CA certificates file to trust for the registry's TLS certificate")
+    sync.add_argument("--max-batches", type=int, metavar="N", help="send at most N batches in this run")
+    sync.add_argument("--rejected", action="store_true",
+                      help="list the changes the registry rejected, with its reasons, and send nothing")
+    sync.add_argument("--retry", metavar="CHANGE_ID", help="queue a rejected change again (audited)")
+    sync.add_argument("--dismiss", metavar="CHANGE_ID",
+                      help="mark a rejected change as not to be sent (admin only, needs --reason; audited)")
+    sync.add_argument("--reason", help="why a change is dismissed, or a note for --retry")
     sync.set_defaults(handler=cmd_sync)
     return parser
 

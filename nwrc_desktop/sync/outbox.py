@@ -177,7 +177,7 @@ def list_rejected(db: Database, *, limit: int | None = None) -> list[OutboxEntry
 def _rejected_row(session, change_id: str) -> Outbox:  # noqa: ANN001
     row = session.scalar(select(Outbox).where(Outbox.change_id == change_id))
     if row is None:
-        raise OutboxError(f"no queued change {change_id}; list rejected changes with 'nwrc-desktop sync rejected'")
+        raise OutboxError(f"no queued change {change_id}; list rejected changes with 'nwrc-desktop sync --rejected'")
     if row.state != REJECTED:
         raise OutboxError(f"change {change_id} is {row.state}, not rejected; only rejected changes can be changed")
     return row
