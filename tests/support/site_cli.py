@@ -66,13 +66,17 @@ class SiteCli:
         env.update(self.extra_env)
         return env
 
-    def run(self, *args: str, expect_success: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-        """Run the program with `args`; raise AssertionError with its output if the exit status is unexpected."""
+    def run(self, *args: str, expect_success: bool | None = True,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+        """Run the program with `args`; raise AssertionError with its output if the exit status is unexpected.
+
+        `expect_success` None accepts any exit status.
+        """
         self.home.mkdir(parents=True, exist_ok=True)
         completed = subprocess.run([*self.program, *args], cwd=self.home, env=self.environment(),
                                    capture_output=True, text=True, encoding="utf-8", timeout=timeout)
         succeeded = completed.returncode == 0
-        if succeeded != expect_success:
+        if expect_success is not None and succeeded != expect_success:
             expected = "success" if expect_success else "failure"
             raise AssertionError(
                 f"{' '.join(args)} exited with {completed.returncode}, expected {expected}\n"
