@@ -534,11 +534,30 @@ def _add_file_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rejects-out", metavar="FILE", help="write the rows that were not imported to this CSV")
 
 
+class _VersionAction(argparse.Action):
+    """Print the program's version and the newest store schema revision it knows, then exit.
+
+    The revision is read only when --version is given, because it loads Alembic.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:  # noqa: A002 - argparse's name
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from nwrc_desktop.store.migrate import head_revision
+
+        print(f"{parser.prog} {__version__} (store schema {head_revision()})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nwrc-desktop", description=(
         "NWRC Desktop: register learners, record scores, print credential certificates and sync with the "
         "central registry. Without a command it starts the GUI."))
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction,
+                        help="show the program's version and the store schema revision it uses, then exit")
     parser.add_argument("--data-dir", help="the site's data folder (default: $NWRC_DATA_DIR, or the "
                                            "per-user application data folder)")
     parser.add_argument("--user", help="the account that acts (default: $NWRC_USER)")
