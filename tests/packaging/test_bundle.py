@@ -96,6 +96,7 @@ def test_bundle_runs_site_headless(bundle: Path, tmp_path: Path, sample_rosters:
           f"import of 250 learners {import_seconds:.1f} s; size {_folder_size(bundle) / 2**20:.0f} MiB")
 
     assert version.stdout.startswith("nwrc-desktop ")
+    assert f"(store schema {head_revision()})" in version.stdout
     assert f"schema: up to date (revision {head_revision()})" in check.stdout
     assert check.stdout.rstrip().endswith("healthy")
     assert "imported 250 rows" in imported.stdout

@@ -91,7 +91,7 @@ def test_installed_program_reports_version(installed_program: Path, tmp_path: Pa
     cli = SiteCli([str(installed_program)], tmp_path)
     completed = cli.run("--version")
 
-    assert completed.stdout.strip() == f"nwrc-desktop {_project_version()}"
+    assert completed.stdout.strip() == f"nwrc-desktop {_project_version()} (store schema {head_revision()})"
 
 
 def test_installed_program_runs_site(installed_program: Path, tmp_path: Path, sample_rosters: Path):
