@@ -2,7 +2,7 @@
 
 from nwrc_desktop.certificates.data import CertificateData
 from nwrc_desktop.certificates.keys import SigningKeyMissing, ensure_signing_key, load_signing_key
-from nwrc_desktop.certificates.layout import NameTooLong
+from nwrc_desktop.certificates.layout import NameLayout, NameTooLong
 from nwrc_desktop.certificates.numbers import (
     check_character,
     is_valid_certificate_number,
@@ -11,7 +11,7 @@ from nwrc_desktop.certificates.numbers import (
     site_code_of,
 )
 from nwrc_desktop.certificates.onet import JobZoneShare, cumulative_share
-from nwrc_desktop.certificates.render import UnprintableName, render_pdf, write_pdf
+from nwrc_desktop.certificates.render import UnprintableName, learner_name_layout, render_pdf, write_pdf
 from nwrc_desktop.certificates.signing import (
     CertificatePayload,
     canonical_bytes,
@@ -29,6 +29,7 @@ __all__ = [
     "CertificateData",
     "CertificatePayload",
     "JobZoneShare",
+    "NameLayout",
     "NameTooLong",
     "SigningKeyMissing",
     "UnprintableName",
@@ -38,6 +39,7 @@ __all__ = [
     "ensure_signing_key",
     "generate_signing_key",
     "is_valid_certificate_number",
+    "learner_name_layout",
     "load_signing_key",
     "new_certificate_number",
     "normalize_certificate_number",

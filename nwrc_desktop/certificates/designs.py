@@ -70,13 +70,9 @@ def meaning_text(credential_type: CredentialType, level: int | None) -> str:
         return DIGITAL_DESCRIPTION
     assert level is not None
     share = cumulative_share(level)
-    assessments = (
-        ", ".join(a.value for a in ACADEMIC_ASSESSMENTS[:-1]) + f" and {ACADEMIC_ASSESSMENTS[-1].value}"
-    )
+    assessments = ", ".join(a.value for a in ACADEMIC_ASSESSMENTS[:-1]) + f" and {ACADEMIC_ASSESSMENTS[-1].value}"
     if share.occupations == share.occupations_with_zone:
-        counted = (
-            f"All {share.occupations_with_zone} O*NET occupations that have a Job Zone ({share.percent_text})"
-        )
+        counted = f"All {share.occupations_with_zone} O*NET occupations that have a Job Zone ({share.percent_text})"
     else:
         counted = (
             f"{share.occupations} of the {share.occupations_with_zone} O*NET occupations "

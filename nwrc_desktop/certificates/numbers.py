@@ -75,8 +75,7 @@ def normalize_certificate_number(text: str) -> str:
         raise ValueError(f"invalid certificate number {text!r}; expected SITECODE-XXXX-XXXX-XXXX")
     if len(tail) != RANDOM_LENGTH + 1:
         raise ValueError(
-            f"invalid certificate number {text!r}; "
-            f"expected {RANDOM_LENGTH + 1} characters after the site code"
+            f"invalid certificate number {text!r}; expected {RANDOM_LENGTH + 1} characters after the site code"
         )
     random_part, check = tail[:-1], tail[-1]
     invalid = [char for char in random_part if char not in RANDOM_ALPHABET]

@@ -263,9 +263,7 @@ def _label(pdf: FPDF, x: float, y: float, text: str, design: Design) -> None:
     pdf.set_char_spacing(0)
 
 
-def _fitted_size(
-    pdf: FPDF, text: str, family: str, style: str, width: float, largest: float, smallest: float
-):
+def _fitted_size(pdf: FPDF, text: str, family: str, style: str, width: float, largest: float, smallest: float):
     size = largest
     pdf.set_font(family, style, size)
     while size > smallest and pdf.get_string_width(text) > width:

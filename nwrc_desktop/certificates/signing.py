@@ -38,7 +38,8 @@ _PAYLOAD_KEYS = frozenset(
 class CertificatePayload:
     """The signed facts of one certificate.
 
-    Construction normalises the name to NFC and the number to its printed form, and raises ValueError
+    Construction normalises the name to NFC without surrounding spaces, as CertificateData prints it, and
+    the number to its printed form. It raises ValueError
     when the level does not suit the credential or the number's site code differs from `site_code`.
     """
 
@@ -52,7 +53,7 @@ class CertificatePayload:
     def __post_init__(self) -> None:
         number = normalize_certificate_number(self.certificate_number)
         object.__setattr__(self, "certificate_number", number)
-        object.__setattr__(self, "learner_name", unicodedata.normalize("NFC", self.learner_name))
+        object.__setattr__(self, "learner_name", unicodedata.normalize("NFC", self.learner_name).strip())
         object.__setattr__(self, "credential_type", CredentialType(self.credential_type))
         if number.partition("-")[0] != self.site_code:
             raise ValueError(f"certificate number {number} does not belong to site {self.site_code!r}")
@@ -72,8 +73,7 @@ def check_level(credential_type: CredentialType, level: int | None) -> None:
     if credential_type is CredentialType.ACADEMIC:
         if type(level) is not int or not MIN_CREDENTIAL_LEVEL <= level <= MAX_LEVEL:
             raise ValueError(
-                f"invalid level {level!r} for {credential_type.title}; "
-                f"expected {MIN_CREDENTIAL_LEVEL} to {MAX_LEVEL}"
+                f"invalid level {level!r} for {credential_type.title}; expected {MIN_CREDENTIAL_LEVEL} to {MAX_LEVEL}"
             )
     elif level is not None:
         raise ValueError(f"{credential_type.title} has no level, but level {level!r} was given")
@@ -179,7 +179,11 @@ def verification_url(registry_base_url: str, payload: CertificatePayload, signat
     """Build the URL the QR code carries: ``{base}/verify/{number}?d={payload}&s={signature}``.
 
     Both query values are unpadded base64url: `d` of the canonical payload bytes, `s` of the signature.
+    Raise ValueError unless `registry_base_url` has a scheme and a host and no query or fragment.
     """
+    parts = urllib.parse.urlsplit(registry_base_url)
+    if not parts.scheme or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"invalid registry URL {registry_base_url!r}; expected https://host or https://host/path")
     base = registry_base_url.rstrip("/")
     data = _b64url_encode(canonical_bytes(payload))
     return f"{base}/verify/{payload.certificate_number}?d={data}&s={_b64url_encode(signature)}"

@@ -25,7 +25,7 @@ NAME_FONTS = (LEARNER_NAME_FONT, SITE_NAME_FONT)
 # (Cn), and line and paragraph separators (Zl, Zp). They print nothing, or reorder the text around them.
 REJECTED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 # Combining marks (Mn, Mc, Me) that are still separate after NFC, such as the grave on Yoruba "Ọ̀", are
-# rejected too: fpdf2 prints them without text shaping, so the mark lands at a fixed offset and can hide
+# rejected too. fpdf2 prints them without text shaping, so the mark lands at a fixed offset and can hide
 # inside a capital letter. Marks with a precomposed form, as in every Vietnamese letter, compose in NFC.
 # NOTE: fpdf2's set_text_shaping() with the uharfbuzz package would position these marks correctly.
 COMBINING_CATEGORIES = frozenset({"Mn", "Mc", "Me"})

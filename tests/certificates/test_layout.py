@@ -84,4 +84,3 @@ def test_hyphenated_name_breaks_after_hyphen():
 def test_name_too_long_raises():
     with pytest.raises(NameTooLong):
         learner_name_layout("Nguyễn " * 60)
-

@@ -52,7 +52,7 @@ def test_describe_character():
 
 
 def test_uncomposable_combining_mark_rejected():
-    # O with dot below has no precomposed form with a grave, so NFC leaves U+0300 separate.
+    # O and E with dot below have no precomposed form with a grave or acute, so NFC leaves both marks separate.
     assert unprintable_characters("Ọ̀ṣẹ́") == ["\u0300", "\u0301"]
 
 

@@ -54,9 +54,7 @@ def test_decomposed_name_prints_like_composed(make_certificate):
     decomposed = unicodedata.normalize("NFD", composed)
     assert decomposed != composed
 
-    composed_text, decomposed_text = page_texts(
-        render_pdf([make_certificate(composed), make_certificate(decomposed)])
-    )
+    composed_text, decomposed_text = page_texts(render_pdf([make_certificate(composed), make_certificate(decomposed)]))
 
     assert composed in decomposed_text
     assert decomposed not in decomposed_text

@@ -96,16 +96,12 @@ def test_non_canonical_bytes_rejected(payload):
 )
 def test_payload_rejects_wrong_level(credential_type, level):
     with pytest.raises(ValueError, match="level"):
-        CertificatePayload(
-            new_certificate_number("AB"), "Ann", credential_type, level, datetime.date.today(), "AB"
-        )
+        CertificatePayload(new_certificate_number("AB"), "Ann", credential_type, level, datetime.date.today(), "AB")
 
 
 def test_payload_rejects_other_site_number():
     with pytest.raises(ValueError, match="does not belong"):
-        CertificatePayload(
-            new_certificate_number("AB"), "Ann", CredentialType.SOFT, None, datetime.date.today(), "CD"
-        )
+        CertificatePayload(new_certificate_number("AB"), "Ann", CredentialType.SOFT, None, datetime.date.today(), "CD")
 
 
 def test_sign_verify_round_trip(payload):
@@ -238,3 +234,16 @@ def test_tampered_url_payload_fails_verification(payload):
 def test_malformed_verification_url_rejected(url):
     with pytest.raises(ValueError):
         parse_verification_url(url)
+
+
+@pytest.mark.parametrize("base", ["registry.nwrc.test", "https://", "https://hq.test/?x=1", "https://hq.test/#top"])
+def test_verification_url_rejects_bad_base(payload, base):
+    with pytest.raises(ValueError, match="invalid registry URL"):
+        verification_url(base, payload, b"\x07" * 64)
+
+
+def test_payload_name_stripped_like_printed(payload):
+    padded = dataclasses.replace(payload, learner_name=f"  {payload.learner_name} ")
+
+    assert padded.learner_name == payload.learner_name
+    assert canonical_bytes(padded) == canonical_bytes(payload)
