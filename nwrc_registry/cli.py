@@ -35,7 +35,16 @@ def _serve(args: argparse.Namespace) -> int:
 
     app = create_app(_database_url(args), migrate_on_start=not args.no_migrate)
     log.info("registry listening on %s:%s", args.host, args.port)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise SystemExit("error: give both --ssl-certfile and --ssl-keyfile, or neither")
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
     return 0
 
 
@@ -141,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})")
     serve.add_argument("--no-migrate", action="store_true", help="do not migrate the database on start")
     serve.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    serve.add_argument("--ssl-certfile", help="PEM certificate chain, to serve HTTPS (needs --ssl-keyfile)")
+    serve.add_argument("--ssl-keyfile", help="PEM private key of the certificate")
 
     _add_command(commands, "migrate", "create or upgrade the registry database schema", _migrate)
 

@@ -102,6 +102,18 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
     return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
+def _certificate_error(error: BaseException) -> ssl.SSLCertVerificationError | None:
+    """Return the certificate verification failure behind an httpx error, if that is its cause."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 @dataclass(frozen=True)
 class Timed:
     """A parsed JSON response with the local time halfway through the request, for clock-skew checks."""
@@ -187,6 +199,12 @@ class RegistryClient:
             try:
                 response = self._http.request(method, path, **kwargs)
             except httpx.HTTPError as error:
+                certificate_problem = _certificate_error(error)
+                if certificate_problem is not None:
+                    raise RegistryError(
+                        f"the registry's TLS certificate could not be verified ({certificate_problem}); "
+                        "if headquarters uses its own certificate authority, give its CA bundle with --ca-bundle"
+                    ) from error
                 retryable = idempotent or isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
                 problem = f"{type(error).__name__}: {error}"
                 if not retryable:

@@ -67,8 +67,10 @@ class Registry:
             return admin.stats(session)
 
 
-def start_registry(database_url: str, log_path: Path) -> Registry:
+def start_registry(database_url: str, log_path: Path, tls: tuple[Path, Path] | None = None) -> Registry:
+    """Start `nwrc-registry serve` on a free loopback port; `tls` is (certificate, key) to serve HTTPS."""
     port = free_port()
+    tls_options = [] if tls is None else ["--ssl-certfile", str(tls[0]), "--ssl-keyfile", str(tls[1])]
     log_file = open(log_path, "wb")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [
@@ -84,18 +86,20 @@ def start_registry(database_url: str, log_path: Path) -> Registry:
             database_url,
             "--log-level",
             "warning",
+            *tls_options,
         ],
         stdout=log_file,
         stderr=subprocess.STDOUT,
         cwd=REPO_ROOT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"{'http' if tls is None else 'https'}://127.0.0.1:{port}"
+    verify = True if tls is None else str(tls[0])
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the registry exited with {process.returncode}: {log_path.read_text()}")
         try:
-            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/api/v1/health", timeout=1, verify=verify).status_code == 200:
                 break
         except httpx.HTTPError:
             pass
