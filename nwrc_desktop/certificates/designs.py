@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 
 from nwrc_desktop.certificates.onet import cumulative_share, job_zone_names
-from nwrc_desktop.domain.assessments import ACADEMIC_ASSESSMENTS, CredentialType
+from nwrc_desktop.domain.assessments import ACADEMIC_ASSESSMENTS, Assessment, CredentialType
 
 RGB = tuple[int, int, int]
 
@@ -60,6 +60,12 @@ def achievement_line(credential_type: CredentialType, level: int | None) -> str:
 def level_heading(level: int) -> str:
     """Return the heading of an Academic Skills level: 'O*NET Job Zone 3: Medium Preparation Needed'."""
     return f"O*NET Job Zone {level}: {job_zone_names()[level]}"
+
+
+def pass_heading(credential_type: CredentialType) -> str:
+    """Return the heading of a pass or not pass credential: 'Essential Soft Skills assessment passed'."""
+    assessment = next(a for a in Assessment if a.credential is credential_type)
+    return f"{assessment.value} assessment passed"
 
 
 def meaning_text(credential_type: CredentialType, level: int | None) -> str:

@@ -214,10 +214,12 @@ def _draw_achievement(pdf: FPDF, item: CertificateData, design: Design) -> None:
     pdf.set_line_width(0.5)
     pdf.line(CENTER_X - 85, 93, CENTER_X + 85, 93)
     _centered(pdf, 102, designs.achievement_line(item.credential_type, item.level), "serif", "", 15, INK)
-    text_top = 107.0
     if item.credential_type is CredentialType.ACADEMIC and item.level is not None:
-        _centered(pdf, 112, designs.level_heading(item.level), "sans", "B", 12, design.primary)
-        text_top = 116.0
+        heading = designs.level_heading(item.level)
+    else:
+        heading = designs.pass_heading(item.credential_type)
+    _centered(pdf, 112, heading, "sans", "B", 12, design.primary)
+    text_top = 116.0
     meaning = designs.meaning_text(item.credential_type, item.level)
     _centered_paragraph(pdf, text_top + 3.4, meaning, ("sans", "", 9.5), 184, 4.6, MUTED)
 

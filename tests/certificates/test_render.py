@@ -115,6 +115,7 @@ def test_pass_credential_page_text(make_certificate, credential_type, title, des
     assert title in line
     assert f"has earned the {credential_type.title} credential" in line
     assert described in line
+    assert f"{described} passed" in line
     assert "Job Zone" not in line
     assert item.verification_code in line
 
