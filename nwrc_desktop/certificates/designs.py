@@ -35,13 +35,15 @@ DESIGNS = {
                                    seal_caption="DIGITAL SKILLS"),
 }  # fmt: skip
 
+# Kept general on purpose: the page names the assessment and what kind of skills it measures, and
+# claims nothing about its content that the credential rules do not state.
 SOFT_DESCRIPTION = (
-    "Awarded for passing the proctored Essential Soft Skills assessment, which measures the workplace "
-    "soft skills employers look for, such as communication, teamwork and professional conduct."
+    "Awarded for passing the proctored Essential Soft Skills assessment, which measures the soft skills "
+    "expected in the workplace."
 )
 DIGITAL_DESCRIPTION = (
-    "Awarded for passing the proctored Digital Skills assessment, which measures the skills needed to "
-    "use computers and online tools at work."
+    "Awarded for passing the proctored Digital Skills assessment, which measures the digital skills used "
+    "in the workplace."
 )
 
 
