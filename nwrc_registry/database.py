@@ -24,6 +24,7 @@ def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(database_url, pool_pre_ping=True)
 
@@ -37,6 +38,15 @@ def _set_sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: A
     # Concurrent requests wait for the writer instead of failing with 'database is locked'.
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # The sqlite3 module's own transaction handling would let the first RELEASE SAVEPOINT commit a
+    # batch half-way; SQLAlchemy emits BEGIN itself instead (see _begin_immediate).
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection) -> None:  # noqa: ANN001
+    # IMMEDIATE takes the write lock at the start, so concurrent batches queue on busy_timeout instead
+    # of failing with SQLITE_BUSY when a reader upgrades to a writer.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

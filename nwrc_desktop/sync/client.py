@@ -134,11 +134,14 @@ class RegistryClient:
         timeout: float = 30.0,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], dt.datetime] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = check_registry_url(base_url)
         self.policy = policy or RetryPolicy()
         self._sleep = sleep
+        # The local clock the registry's time is compared with; replaceable in tests.
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
         verify: ssl.SSLContext | bool = True
         if ca_bundle is not None:
             verify = ssl.create_default_context(cafile=str(ca_bundle))
@@ -195,7 +198,7 @@ class RegistryClient:
         attempt = 0
         while True:
             attempt += 1
-            started = dt.datetime.now(dt.UTC)
+            started = self._clock()
             try:
                 response = self._http.request(method, path, **kwargs)
             except httpx.HTTPError as error:
@@ -214,7 +217,7 @@ class RegistryClient:
                 delay = None
             else:
                 if response.status_code < 400:
-                    return self._decode(response, method, path, started)
+                    return self._decode(response, method, path, started, self._clock())
                 if response.status_code not in RETRY_STATUSES:
                     self._raise_for(response, method, path)
                 problem = f"status {response.status_code}"
@@ -252,8 +255,7 @@ class RegistryClient:
             waited += delay
 
     @staticmethod
-    def _decode(response: httpx.Response, method: str, path: str, started: dt.datetime) -> Timed:
-        finished = dt.datetime.now(dt.UTC)
+    def _decode(response: httpx.Response, method: str, path: str, started: dt.datetime, finished: dt.datetime) -> Timed:
         try:
             document = response.json()
         except ValueError:

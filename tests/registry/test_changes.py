@@ -54,9 +54,7 @@ def test_batch_rejects_one_change_and_keeps_the_rest(client, app):
     unknown_learner = site.change("score.recorded", score_payload(str(uuid.uuid4())))
     after = site.change("score.recorded", score_payload(learner["learner_id"]))
 
-    response = post_batch(
-        client, site, [good, unknown_kind, bad_level, missing_level, unknown_learner, after]
-    )
+    response = post_batch(client, site, [good, unknown_kind, bad_level, missing_level, unknown_learner, after])
     results = results_by_id(response)
 
     assert results[good["change_id"]]["result"] == "accepted"
@@ -104,9 +102,7 @@ def test_second_site_may_score_but_not_correct_first_sites_scores(client, app):
     second = enrol_site(client, app, "AC02")
     learner = learner_payload()
     score = score_payload(learner["learner_id"])
-    post_batch(
-        client, first, [first.change("learner.registered", learner), first.change("score.recorded", score)]
-    )
+    post_batch(client, first, [first.change("learner.registered", learner), first.change("score.recorded", score)])
 
     retake = second.change("score.recorded", score_payload(learner["learner_id"], level=5))
     correction = second.change(
@@ -145,9 +141,7 @@ def test_correction_and_void_chain(client, app):
     site = enrol_site(client, app, "AE01")
     learner = learner_payload()
     score = score_payload(learner["learner_id"])
-    correction = score_payload(
-        learner["learner_id"], level=3, supersedes_id=score["score_id"], reason="misread"
-    )
+    correction = score_payload(learner["learner_id"], level=3, supersedes_id=score["score_id"], reason="misread")
     second_correction = score_payload(learner["learner_id"], supersedes_id=score["score_id"], reason="again")
     void = {
         "score_id": str(uuid.uuid4()),
@@ -262,9 +256,34 @@ def test_learner_update_by_owner(client, app):
     site = enrol_site(client, app, "AI01")
     learner = learner_payload()
     post_batch(client, site, [site.change("learner.registered", learner)])
-    response = post_batch(
-        client, site, [site.change("learner.updated", {**learner, "last_name": "Reyes Cruz"})]
-    )
+    response = post_batch(client, site, [site.change("learner.updated", {**learner, "last_name": "Reyes Cruz"})])
     assert response.json()["results"][0]["result"] == "accepted"
     with app.state.database.session() as session:
         assert session.get(Learner, learner["learner_id"]).last_name == "Reyes Cruz"
+
+
+def test_sqlite_registry_rolls_back_rejected_change(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from nwrc_registry.app import create_app
+
+    app = create_app(f"sqlite:///{tmp_path / 'registry.sqlite3'}")
+    try:
+        with TestClient(app) as client:
+            site = enrol_site(client, app, "SQ01")
+            learner = learner_payload()
+            changes = [
+                site.change("learner.registered", learner),
+                # Valid payload, but the same certificate number twice: the second insert is rolled back.
+                site.change("credential.issued", credential_payload(site, learner["learner_id"], "SQ01-1")),
+                site.change("credential.issued", credential_payload(site, learner["learner_id"], "SQ01-1")),
+                site.change("score.recorded", score_payload(learner["learner_id"])),
+            ]
+            results = [item["result"] for item in post_batch(client, site, changes).json()["results"]]
+            assert results == ["accepted", "accepted", "rejected", "accepted"]
+            assert count_rows(app, Credential) == 1
+            assert count_rows(app, AppliedChange) == 3
+            again = [item["result"] for item in post_batch(client, site, changes).json()["results"]]
+            assert again == ["duplicate", "duplicate", "rejected", "duplicate"]
+    finally:
+        app.state.database.dispose()

@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy import select, update
 
 from nwrc_desktop.certificates.signing import payload_from_canonical_bytes, verification_url
+from nwrc_desktop.secrets import get_secret
 from nwrc_desktop.store.credentials import get_credential, list_credentials
 from nwrc_desktop.store.journal import queue_change
 from nwrc_desktop.store.models import AuditEntry, Outbox, Site
 from nwrc_desktop.store.printing import NotPrintable, prepare, verify_base_url
-from nwrc_desktop.sync.client import RetryPolicy
+from nwrc_desktop.sync.client import RegistryClient, RetryPolicy
 from nwrc_desktop.sync.commands import (
+    TOKEN_SECRET,
     EnrolmentError,
     NotEnrolled,
     enroll,
@@ -25,6 +27,7 @@ from nwrc_desktop.sync.commands import (
 )
 from nwrc_desktop.sync.lock import SyncAlreadyRunning, SyncLock
 from nwrc_desktop.sync.outbox import dismiss_rejected, list_rejected, retry_rejected
+from nwrc_desktop.sync.run import sync_once
 from nwrc_registry.models import Credential as RegistryCredential
 from nwrc_registry.models import Learner as RegistryLearner
 from nwrc_registry.models import SiteToken
@@ -371,26 +374,29 @@ def test_look_up_learner_registered_at_another_site(site, registry, tmp_path):
     assert [match["site_code"] for match in matches] == ["TX014"]
 
 
-def test_clock_skew_is_reported(site, registry, monkeypatch):
+def test_clock_skew_is_reported(site, registry):
     enrol(site, registry)
     add_learners(site, STAFF, 1)
-    import nwrc_desktop.sync.client as client_module
+    with site.session() as session:
+        token = memory_token(session)
 
-    real_datetime = dt.datetime
+    def slow_clock() -> dt.datetime:
+        return dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20)
 
-    class SlowClock(real_datetime):
-        @classmethod
-        def now(cls, tz=None):  # noqa: ANN001
-            return real_datetime.now(tz) - dt.timedelta(minutes=20)
-
-    monkeypatch.setattr(client_module.dt, "datetime", SlowClock)
-    report = run_sync(site)
-    monkeypatch.undo()
+    with RegistryClient(registry.url, token, clock=slow_clock) as client:
+        report = sync_once(site, client)
 
     assert report.exit_code == 0
     assert any("20 minutes behind" in warning for warning in report.warnings)
     assert report.clock_offset_seconds == pytest.approx(1200, abs=30)
+    with site.session() as session:
+        assert session.scalar(select(Site.clock_offset_seconds)) == pytest.approx(1200, abs=30)
     assert_exactly_once(site, registry)
+
+
+def memory_token(session) -> str:  # noqa: ANN001
+    site_id = session.scalar(select(Site.id))
+    return get_secret(site_id, TOKEN_SECRET).decode()
 
 
 def test_one_sync_at_a_time(site, registry):
