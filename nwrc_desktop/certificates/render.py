@@ -229,16 +229,10 @@ def _draw_achievement(pdf: FPDF, item: CertificateData, design: Design) -> None:
 _wrapped_lines_cache: dict[tuple[str, str, str, float, float], tuple[str, ...]] = {}
 
 
-def _wrapped_lines(pdf: FPDF, text: str, font: tuple[str, str, float], width: float) -> tuple[str, ...]:
-    """Break `text` between words into lines no wider than `width` mm; a longer word gets its own line."""
-    key = (text, *font, width)
-    cached = _wrapped_lines_cache.get(key)
-    if cached is not None:
-        return cached
-    pdf.set_font(*font)
+def _greedy_lines(pdf: FPDF, words: list[str], width: float) -> list[str]:
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    for word in words:
         candidate = f"{current} {word}" if current else word
         if current and pdf.get_string_width(candidate) > width:
             lines.append(current)
@@ -247,6 +241,29 @@ def _wrapped_lines(pdf: FPDF, text: str, font: tuple[str, str, float], width: fl
             current = candidate
     if current:
         lines.append(current)
+    return lines
+
+
+def _wrapped_lines(pdf: FPDF, text: str, font: tuple[str, str, float], width: float) -> tuple[str, ...]:
+    """Break `text` between words into centred lines no wider than `width` mm, balanced in length.
+
+    The narrowest width that gives as few lines as `width` does is used, so a paragraph does not end
+    with one word alone on its last line. A word longer than `width` gets a line of its own.
+    """
+    key = (text, *font, width)
+    cached = _wrapped_lines_cache.get(key)
+    if cached is not None:
+        return cached
+    pdf.set_font(*font)
+    words = text.split()
+    lines = _greedy_lines(pdf, words, width)
+    trial_width = width - 2
+    while len(lines) > 1 and trial_width > width / 2:
+        narrower = _greedy_lines(pdf, words, trial_width)
+        if len(narrower) > len(lines):
+            break
+        lines = narrower
+        trial_width -= 2
     _wrapped_lines_cache[key] = tuple(lines)
     return tuple(lines)
 
