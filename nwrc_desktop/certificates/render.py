@@ -7,10 +7,12 @@ embedded once, subset to the characters used.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
 import tempfile
+import threading
 import unicodedata
 import urllib.parse
 from collections.abc import Sequence
@@ -185,17 +187,28 @@ def _measure_name(pdf: FPDF):
     return measure
 
 
+# One document with the fonts loaded serves every learner_name_layout() call. FPDF is not thread-safe
+# and measuring first sets the font, so the lock keeps a GUI worker and the main thread from interleaving.
+_measuring_lock = threading.Lock()
+
+
+@functools.cache
+def _measuring_document() -> FPDF:
+    return _new_document()
+
+
 def learner_name_layout(name: str) -> NameLayout:
     """Return the lines and font size a learner's name gets on the certificate, for checks and previews.
 
     Raise layout.NameTooLong if the name does not fit.
     """
-    return fit_name(
-        unicodedata.normalize("NFC", name).strip(),
-        _measure_name(_new_document()),
-        NAME_AREA_WIDTH,
-        NAME_AREA_HEIGHT,
-    )
+    with _measuring_lock:
+        return fit_name(
+            unicodedata.normalize("NFC", name).strip(),
+            _measure_name(_measuring_document()),
+            NAME_AREA_WIDTH,
+            NAME_AREA_HEIGHT,
+        )
 
 
 def _draw_name(pdf: FPDF, name: str) -> NameLayout:
@@ -247,8 +260,8 @@ def _greedy_lines(pdf: FPDF, words: list[str], width: float) -> list[str]:
 def _wrapped_lines(pdf: FPDF, text: str, font: tuple[str, str, float], width: float) -> tuple[str, ...]:
     """Break `text` between words into centred lines no wider than `width` mm, balanced in length.
 
-    The narrowest width that gives as few lines as `width` does is used, so a paragraph does not end
-    with one word alone on its last line. A word longer than `width` gets a line of its own.
+    The narrowest width that gives as few lines as `width` does is used, which evens out the line
+    lengths and usually keeps a last word from standing alone. A word longer than `width` gets its own line.
     """
     key = (text, *font, width)
     cached = _wrapped_lines_cache.get(key)
