@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from nwrc_registry import auth, keys, verification
@@ -19,6 +20,7 @@ from nwrc_registry.database import Database, head_revision, migrate
 from nwrc_registry.limits import BodyLimitMiddleware
 from nwrc_registry.models import Credential, Learner, Revocation, Score, ScoreVoid, Site, utc_now
 from nwrc_registry.schemas import (
+    MAX_BIGINT,
     BatchResponse,
     ChangeBatch,
     CredentialSummary,
@@ -61,8 +63,17 @@ def create_app(database_url: str, *, migrate_on_start: bool = True) -> FastAPI:
     )
     app.state.database = database
     app.add_middleware(BodyLimitMiddleware)
+    app.add_exception_handler(DataError, _reject_unstorable_value)
     _add_routes(app, database)
     return app
+
+
+async def _reject_unstorable_value(request: Request, error: Exception) -> JSONResponse:
+    # Query values reach the database unchanged; one it cannot handle (a NUL character, a number out of
+    # range) is the caller's error, not the registry's.
+    log.info("request %s %s has a value the database rejects: %s", request.method, request.url.path, error)
+    detail = "a value in the request is invalid: it contains a character or number the registry cannot store"
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str | None:
@@ -138,7 +149,9 @@ def _add_routes(app: FastAPI, database: Database) -> None:
     @app.get("/api/v1/pull", response_model=PullResponse, tags=["sync"], responses=_SITE_ERRORS)
     def pull(
         credentials: BearerToken,
-        since: Annotated[int, Query(ge=0, description="The next_cursor of the previous pull; 0 at first.")] = 0,
+        since: Annotated[
+            int, Query(ge=0, le=MAX_BIGINT, description="The next_cursor of the previous pull; 0 at first.")
+        ] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_REVOCATIONS_PER_PULL)] = MAX_REVOCATIONS_PER_PULL,
     ) -> PullResponse:
         """Return the site's settings and the revocations of its certificates after the cursor `since`."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from nwrc_registry import keys
@@ -125,6 +125,10 @@ def _apply_one(session: Session, site: Site, change: Change) -> ChangeResult:
             session.flush()
     except Rejected as error:
         return _reject(session, site, change, str(error))
+    except DataError as error:
+        # Validation lets through a few values the database still refuses, such as an out-of-range number.
+        log.warning("change %s from site %s has a value the database rejects: %s", change_id, site.code, error.orig)
+        return _reject(session, site, change, "contains a value the registry cannot store")
     except IntegrityError as error:
         # Another request applied the same change_id (or wrote the same record) first.
         owner = session.scalar(select(AppliedChange.site_id).where(AppliedChange.change_id == change_id))
@@ -147,8 +151,34 @@ def _dispatch(session: Session, site: Site, change: Change) -> None:
     if model is None or handler is None:
         known = ", ".join(sorted(PAYLOAD_MODELS))
         raise Rejected(f"unknown change kind {change.kind!r}; known kinds: {known}")
+    problem = unstorable_text(change.payload)
+    if problem is not None:
+        raise Rejected(f"invalid payload: {problem}")
     payload = _validate(model, change.payload)
     handler(session, site, change, payload)
+
+
+def unstorable_text(value: Any, where: str = "payload") -> str | None:
+    """Return where `value` holds a string PostgreSQL cannot store (NUL, lone surrogate), or None."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return f"{where} contains a NUL character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{where} contains a character that is not valid Unicode"
+        return None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        problem = unstorable_text(str(key), where) or unstorable_text(item, f"{where}.{key}")
+        if problem is not None:
+            return problem
+    return None
 
 
 def _validate(model: type[BaseModel], payload: dict[str, Any]) -> Any:

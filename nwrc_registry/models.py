@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -104,7 +105,7 @@ class AppliedChange(Base):
 
     change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     site_id: Mapped[str] = mapped_column(ForeignKey("site.id"), index=True)
-    site_seq: Mapped[int] = mapped_column(Integer)
+    site_seq: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str] = mapped_column(String(36))
     actor: Mapped[str | None] = mapped_column(String(64))

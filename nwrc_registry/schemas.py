@@ -21,7 +21,21 @@ def _require_timezone(value: dt.datetime) -> dt.datetime:
     return value
 
 
+def _require_storable(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode") from None
+    return value
+
+
 AwareDatetime = Annotated[dt.datetime, AfterValidator(_require_timezone)]
+# Text that PostgreSQL can store: no NUL characters and no lone surrogates.
+StorableText = Annotated[str, AfterValidator(_require_storable)]
+# The largest value of a signed 64-bit integer column.
+MAX_BIGINT = 2**63 - 1
 ChangeResultName = Literal["accepted", "duplicate", "rejected"]
 
 
@@ -30,9 +44,9 @@ class Envelope(BaseModel):
 
 
 class EnrolRequest(Envelope):
-    site_code: str = Field(min_length=1, max_length=12)
-    enrolment_code: str = Field(min_length=1, max_length=64)
-    public_key: str = Field(
+    site_code: StorableText = Field(min_length=1, max_length=12)
+    enrolment_code: StorableText = Field(min_length=1, max_length=64)
+    public_key: StorableText = Field(
         min_length=1, max_length=100, description="The site's raw 32-byte Ed25519 public key, base64."
     )
 
@@ -49,11 +63,11 @@ class EnrolResponse(BaseModel):
 
 class Change(Envelope):
     change_id: uuid.UUID
-    seq: int = Field(ge=1, description="The site's sending order (the outbox seq).")
-    kind: str = Field(min_length=1, max_length=40)
-    entity_id: str = Field(min_length=1, max_length=36)
+    seq: int = Field(ge=1, le=MAX_BIGINT, description="The site's sending order (the outbox seq).")
+    kind: StorableText = Field(min_length=1, max_length=40)
+    entity_id: StorableText = Field(min_length=1, max_length=36)
     created_at: AwareDatetime
-    actor: str | None = Field(default=None, max_length=64)
+    actor: StorableText | None = Field(default=None, max_length=64)
     payload: dict[str, Any]
 
 

@@ -31,7 +31,7 @@ def upgrade() -> None:
         "applied_change",
         sa.Column("change_id", sa.String(length=36), nullable=False),
         sa.Column("site_id", sa.String(length=36), nullable=False),
-        sa.Column("site_seq", sa.Integer(), nullable=False),
+        sa.Column("site_seq", sa.BigInteger(), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("entity_id", sa.String(length=36), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=True),
