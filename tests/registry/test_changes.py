@@ -97,7 +97,7 @@ def test_second_site_cannot_write_first_sites_learner(client, app):
         assert session.get(Learner, learner["learner_id"]).last_name == "Reyes"
 
 
-def test_second_site_may_score_but_not_correct_first_sites_scores(client, app):
+def test_other_site_scores_but_cannot_correct(client, app):
     first = enrol_site(client, app, "AC01")
     second = enrol_site(client, app, "AC02")
     learner = learner_payload()

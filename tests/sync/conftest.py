@@ -26,7 +26,7 @@ from .tcp_proxy import FaultyProxy
 
 ADMIN_DSN = os.environ.get("NWRC_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Bounds of the wait for the registry process to answer its health check.
+# Bounds of the wait for the registry process to respond to its health check.
 START_TIMEOUT_SECONDS = 30
 START_POLL_SECONDS = 0.1
 

@@ -1,4 +1,4 @@
-"""Sync against a real registry process: delivery, answers lost in transit, failures, rejections, tokens."""
+"""Sync against a real registry process: delivery, responses lost in transit, failures, rejections, tokens."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def test_answer_lost_after_commit_then_retry(site, registry, proxy):
 
     assert ("POST", "/api/v1/changes", "cut") in proxy.seen
     assert report.exit_code == 0
-    # The first batch was applied before its answer was lost, so the retry found all ten applied.
+    # The first batch was applied before its response was lost, so the retry found all ten applied.
     assert report.duplicate == 10
     assert report.accepted == 20
     assert_exactly_once(site, registry)
@@ -132,7 +132,7 @@ def test_answer_lost_and_run_abandoned_then_next_run(site, registry, proxy):
     assert report.duplicate == 5
     assert_exactly_once(site, registry)
     with site.session() as session:
-        # One failed send (with its retries inside the client) and one answered send.
+        # One failed send (with its retries inside the client) and one send that got a response.
         assert set(session.scalars(select(Outbox.attempts))) == {2}
 
 
