@@ -87,9 +87,11 @@ def render_pdf(items: Sequence[CertificateData]) -> bytes:
     """
     if not items:
         raise ValueError("no certificates to render")
-    pdf = _new_document()
+    # Check every name before drawing, so a bad name late in a large batch fails at once.
     for item in items:
         _check_printable(item)
+    pdf = _new_document()
+    for item in items:
         _draw_page(pdf, item)
     data = bytes(pdf.output())
     log.info("rendered %d certificate pages, %d bytes", len(items), len(data))
