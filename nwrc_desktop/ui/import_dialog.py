@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from nwrc_desktop.domain.roster import RosterResult, read_roster
 from nwrc_desktop.domain.tabular import FIELD_LABELS, ROSTER_SCHEMA, Problem, Severity
 from nwrc_desktop.store.importing import ImportReport, Outcome, import_learners, write_rejected_rows
+from nwrc_desktop.errors import user_message
 from nwrc_desktop.ui.context import AppContext
 from nwrc_desktop.ui.dialogs import show_error
 
@@ -250,9 +251,13 @@ class ImportDialog(QDialog):
     def _read_failed(self, error: BaseException) -> None:
         self.result = None
         self.model.set_result(None)
-        self.summary.setText("The file could not be read. " + str(error))
+        message = user_message(error)
+        if message is None:
+            show_error(self, "File not read", error)
+            message = "see the log file for details"
+        # The reason stays beside the settings, so the user can change them and read the file again.
+        self.summary.setText(f"The file could not be read with these settings: {message}")
         self._update_buttons()
-        show_error(self, "File not read", error)
 
     def _show_result(self, result: RosterResult) -> None:
         self.result = result

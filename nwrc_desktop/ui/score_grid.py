@@ -10,9 +10,16 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QTableView,
+    QWidget,
+)
 
 from nwrc_desktop.domain.assessments import MAX_LEVEL, MIN_LEVEL, Assessment
 from nwrc_desktop.store.learners import LearnerSummary
@@ -172,6 +179,17 @@ class ScoreGridModel(QAbstractTableModel):
         return None
 
 
+class GridDelegate(QStyledItemDelegate):
+    """Closes the cell editor on Enter with the SubmitModelCache hint, which the view reads as 'move down'."""
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.SubmitModelCache)
+            return True
+        return super().eventFilter(editor, event)
+
+
 class ScoreGridView(QTableView):
     """A table where typing starts editing, Tab walks the editable cells and Enter moves down."""
 
@@ -184,6 +202,7 @@ class ScoreGridView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setTabKeyNavigation(True)
+        self.setItemDelegate(GridDelegate(self))
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
