@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
@@ -41,8 +41,8 @@ def match_page_layout(printer: QPrinter, document: QPdfDocument) -> None:
         return
     size = document.pagePointSize(0)
     landscape = size.width() > size.height()
-    page_size = QPageSize(QSize(round(min(size.width(), size.height())), round(max(size.width(), size.height()))),
-                          QPageSize.Unit.Point, "Certificate", QPageSize.SizeMatchPolicy.FuzzyMatch)
+    portrait_size = QSizeF(min(size.width(), size.height()), max(size.width(), size.height()))
+    page_size = QPageSize(portrait_size, QPageSize.Unit.Point, "Certificate", QPageSize.SizeMatchPolicy.FuzzyMatch)
     printer.setPageSize(page_size)
     printer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait)
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -22,6 +29,7 @@ from nwrc_desktop.ui.workers import Runner
 ADMIN = Actor("admin", Role.ADMIN)
 PASSWORDS = {"admin": "correct horse", "proctor1": "proctor pass", "staff1": "staff pass"}
 SITE_NAME = "Pecos County Workforce Center"
+REGISTRY_START_SECONDS = 30
 
 
 @pytest.fixture
@@ -84,3 +92,61 @@ def when_modal(handler: Callable[[QWidget], None], interval_ms: int = 20) -> QTi
     timer.timeout.connect(poll)
     timer.start()
     return timer
+
+
+@dataclass
+class RegistryProcess:
+    url: str
+    process: subprocess.Popen
+    database: object
+
+    def enrolment_code(self, code: str, name: str) -> str:
+        from nwrc_registry import admin
+
+        with self.database.session() as session:
+            return admin.add_site(session, code, name).enrolment_code
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def registry(tmp_path):
+    """A real `nwrc-registry serve` process on loopback with a SQLite database, stopped after the test."""
+    from nwrc_registry.database import Database as RegistryDatabase
+
+    database_url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    port = _free_port()
+    log_file = open(tmp_path / "registry.log", "wb")  # noqa: SIM115 -- closed after the process stops
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nwrc_registry.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--database-url", database_url, "--log-level", "warning"],
+        stdout=log_file, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + REGISTRY_START_SECONDS
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the registry exited: {(tmp_path / 'registry.log').read_text()}")
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the registry did not answer within {REGISTRY_START_SECONDS} s")
+        # Polling a starting subprocess; there is no Qt signal to wait on here.
+        time.sleep(0.1)
+    database = RegistryDatabase(database_url)
+    yield RegistryProcess(url, process, database)
+    database.dispose()
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+    log_file.close()
