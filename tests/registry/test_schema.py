@@ -53,9 +53,7 @@ def test_cli_site_add_revoke_and_stats(tmp_path):
     unsynced = run_cli("certificates", "revoke", "DM01-1", "--reason", "fraud", "--database-url", url)
     assert unsynced.returncode == 2
     assert "--site" in unsynced.stderr
-    revoked = run_cli(
-        "certificates", "revoke", "DM01-1", "--reason", "fraud", "--site", "DM01", "--database-url", url
-    )
+    revoked = run_cli("certificates", "revoke", "DM01-1", "--reason", "fraud", "--site", "DM01", "--database-url", url)
     assert revoked.returncode == 0, revoked.stderr
 
     stats = run_cli("stats", "--json", "--database-url", url)

@@ -46,9 +46,7 @@ def test_tampered_payload_is_invalid(client, app):
     site = enrol_site(client, app, "CB01")
     payload, params = qr_params(site, "CB01-1")
     tampered = payload["payload"].replace('"level":4', '"level":5')
-    response = client.get(
-        "/verify/CB01-1", params={**params, "d": b64url(tampered.encode()), "format": "json"}
-    )
+    response = client.get("/verify/CB01-1", params={**params, "d": b64url(tampered.encode()), "format": "json"})
     assert response.json()["verdict"] == "invalid"
     assert response.json()["signature_checked"] is False
 
@@ -81,9 +79,7 @@ def test_revocation_shows_before_and_after_sync(client, app):
     learner = learner_payload()
     credential = credential_payload(site, learner["learner_id"], "CC01-1")
     changes = [site.change("learner.registered", learner), site.change("credential.issued", credential)]
-    assert [item["result"] for item in post_batch(client, site, changes).json()["results"]] == [
-        "accepted"
-    ] * 2
+    assert [item["result"] for item in post_batch(client, site, changes).json()["results"]] == ["accepted"] * 2
     synced = client.get("/verify/CC01-1", params={"format": "json"}).json()
     assert synced["verdict"] == "revoked"
     assert synced["synced"] is True
