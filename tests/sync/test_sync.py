@@ -33,7 +33,7 @@ from nwrc_registry.models import Learner as RegistryLearner
 from nwrc_registry.models import SiteToken
 
 from .conftest import ADMIN, PROCTOR, STAFF, make_site
-from .tcp_proxy import Rule
+from .tcp_proxy import FaultyProxy, Rule
 from .work import add_learners, outbox_change_ids, outbox_states, pass_soft_skills, registry_change_ids
 
 FAST_RETRIES = RetryPolicy(max_attempts=5, base_delay=0.05, max_delay=5.0, max_total_wait=20.0)
@@ -100,20 +100,33 @@ def test_enrolment_with_wrong_code_or_site(site, registry):
         run_sync(site)
 
 
-def test_answer_lost_after_commit_then_retry(site, registry, proxy):
-    enrol(site, registry, proxy.url)
-    add_learners(site, STAFF, 30)
-    proxy.add(Rule("/api/v1/changes", "cut"))
+@pytest.fixture(params=["postgresql", "sqlite"])
+def any_registry(request):
+    return request.getfixturevalue("registry" if request.param == "postgresql" else "sqlite_registry")
 
-    report = run_sync(site, batch_size=10, policy=FAST_RETRIES)
+
+def test_answer_lost_after_commit_then_retry(site, any_registry):
+    proxy = FaultyProxy(any_registry.port)
+    try:
+        enrol(site, any_registry, proxy.url)
+        add_learners(site, STAFF, 30)
+        stranger = str(uuid.uuid4())
+        bad = queue_raw(site, "learner.updated", stranger, {"learner_id": stranger, "last_name": "Nobody"})
+        proxy.add(Rule("/api/v1/changes", "cut"))
+
+        report = run_sync(site, batch_size=10, policy=FAST_RETRIES)
+    finally:
+        proxy.close()
 
     assert ("POST", "/api/v1/changes", "cut") in proxy.seen
-    assert report.exit_code == 0
+    assert report.exit_code == 1
     # The first batch was applied before its response was lost, so the retry found all ten applied.
     assert report.duplicate == 10
     assert report.accepted == 20
-    assert_exactly_once(site, registry)
-    assert registry.stats()["sites"]["TX014"]["learners"] == 30
+    assert [item.change_id for item in report.rejected] == [bad]
+    assert outbox_states(site) == {"delivered": 30, "rejected": 1}
+    assert registry_change_ids(any_registry) == outbox_change_ids(site, "delivered")
+    assert any_registry.stats()["sites"]["TX014"]["learners"] == 30
 
 
 def test_answer_lost_and_run_abandoned_then_next_run(site, registry, proxy):
