@@ -22,6 +22,7 @@ from nwrc_desktop.store.journal import Actor, audit
 from nwrc_desktop.store.learners import (
     LearnerSummary,
     add_learners,
+    certificate_name_problem,
     duplicate_key,
     find_learner_by_reference,
 )
@@ -124,6 +125,10 @@ def import_learners(db: Database, actor: Actor, result: RosterResult, *, source_
                 report.rows.append(RowOutcome(
                     row_number, Outcome.DUPLICATE,
                     f"Row {row_number}: possibly the same learner as row {earlier}; not imported twice"))
+                continue
+            too_long = certificate_name_problem(learner)
+            if too_long is not None:
+                report.rows.append(RowOutcome(row_number, Outcome.REJECTED, f"Row {row_number}, {too_long}"))
                 continue
             key = duplicate_key(learner.first_name, learner.last_name)
             existing = by_external_id.get(learner.external_id) if learner.external_id else None

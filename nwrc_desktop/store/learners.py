@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from nwrc_desktop.certificates.layout import NameTooLong
+from nwrc_desktop.certificates.render import learner_name_layout
 from nwrc_desktop.domain.names import name_key, search_key
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.journal import Actor, audit, queue_change
@@ -43,8 +45,8 @@ class LearnerSummary:
 
     @property
     def certificate_name(self) -> str:
-        """The name as it should appear on a certificate: the preferred name if given."""
-        return self.preferred_name or " ".join(part for part in (self.first_name, self.last_name) if part)
+        """The name as it should appear on a certificate: the preferred name if given, else the full name."""
+        return self.preferred_name or self.full_name
 
     @classmethod
     def of(cls, learner: Learner) -> LearnerSummary:
@@ -71,6 +73,26 @@ class PossibleDuplicate(LearnerError):
             "Open that learner instead, or confirm that this is a different person."
         )
         self.existing = existing
+
+
+# Names up to this length always fit the certificate (the widest letters fit up to about 120 characters),
+# so only longer ones are measured.
+ALWAYS_FITS_LENGTH = 60
+
+
+def certificate_name_problem(learner_input) -> LearnerError | None:
+    """Return the error for a name too long to print on a certificate, or None when it fits."""
+    name = learner_input.certificate_name
+    if len(name) <= ALWAYS_FITS_LENGTH:
+        return None
+    try:
+        learner_name_layout(name)
+    except NameTooLong:
+        field = "preferred_name" if learner_input.preferred_name else "last_name"
+        return LearnerError(
+            f"certificate name: '{name[:40]}...' ({len(name)} characters) does not fit on a certificate even on "
+            "three lines; give a shorter certificate name", field=field)
+    return None
 
 
 def duplicate_key(first_name: str, last_name: str) -> str:
@@ -173,6 +195,9 @@ def register_learner(db: Database, actor: Actor, learner_input, *, allow_duplica
     of birth exists; the caller shows the existing learners and asks.
     """
     require(actor, Permission.WRITE_LEARNERS)
+    problem = certificate_name_problem(learner_input)
+    if problem is not None:
+        raise problem
     values = asdict(learner_input)
     with db.session() as session:
         _check_external_id(session, values.get("external_id"))
@@ -187,6 +212,9 @@ def register_learner(db: Database, actor: Actor, learner_input, *, allow_duplica
 def update_learner(db: Database, actor: Actor, learner_id: str, learner_input) -> LearnerSummary:
     """Replace a learner's details; the audit row keeps the previous values."""
     require(actor, Permission.WRITE_LEARNERS)
+    problem = certificate_name_problem(learner_input)
+    if problem is not None:
+        raise problem
     values = asdict(learner_input)
     with db.session() as session:
         learner = session.get(Learner, learner_id)

@@ -14,6 +14,7 @@ from nwrc_desktop.secrets import MemoryKeyring
 from nwrc_desktop.store import journal
 from nwrc_desktop.store.credentials import list_credentials, revoke_credential
 from nwrc_desktop.store.learners import (
+    LearnerError,
     PossibleDuplicate,
     find_learners,
     register_learner,
@@ -268,3 +269,17 @@ def test_find_learners_by_each_key(db):
         assert [item.id for item in found] == [learner.id], query
     assert len(find_learners(db, "")) == 2
     assert find_learners(db, "100%") == []
+
+
+def test_name_too_long_for_certificate_rejected(db):
+    long_name = " ".join(["Wwwwwwwwwww"] * 16)
+    with pytest.raises(LearnerError, match="does not fit on a certificate") as raised:
+        register_learner(db, STAFF, person(preferred_name=long_name))
+    assert raised.value.field == "preferred_name"
+
+
+def test_seventy_character_name_registers(db):
+    name = "Maria-Guadalupe Esperanza de los Ángeles Fernández-Castillo y Rodríguez"
+    assert len(name) >= 70
+    learner = register_learner(db, STAFF, person(preferred_name=name))
+    assert learner.certificate_name == name
