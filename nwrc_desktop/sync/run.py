@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 CLOCK_WARNING_SECONDS = 300
 # Rejected changes listed one by one in a report; more are counted only.
 MAX_LISTED_REJECTIONS = 50
+# A run that finds this many changes the registry cannot read ends, leaving the rest pending: a registry
+# that rejects every change as malformed is more likely a version mismatch than a queue of bad changes.
+MAX_UNREADABLE_PER_RUN = 10
 # Room left in a batch body for the envelope, so a batch stays under the registry's byte limit.
 _BODY_MARGIN = 1024
 
@@ -145,6 +148,7 @@ def sync_once(
 def _push(db: Database, client: RegistryClient, report: SyncReport, batch_size: int, max_batches: int | None) -> None:
     after_seq = 0
     limit = batch_size
+    unreadable = 0
     while max_batches is None or report.batches < max_batches:
         changes = outbox.next_pending(db, after_seq, limit)
         if not changes:
@@ -165,6 +169,12 @@ def _push(db: Database, client: RegistryClient, report: SyncReport, batch_size: 
                 outbox.reject_locally(db, change, reason)
                 _note_rejection(report, change, reason)
                 after_seq = change.seq
+                unreadable += 1
+                if unreadable >= MAX_UNREADABLE_PER_RUN:
+                    raise ProtocolError(
+                        f"the registry could not read {unreadable} changes in this run, so the run stopped; "
+                        "check that the program and the registry speak the same protocol version"
+                    ) from error
                 continue
             # Split the batch to find the change the registry cannot take; the rest still go.
             limit = max(1, len(batch) // 2)

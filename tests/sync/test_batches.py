@@ -10,6 +10,7 @@ from nwrc_desktop.store.models import Outbox
 from nwrc_desktop.sync.commands import enroll, run_sync
 from nwrc_desktop.sync.outbox import list_rejected
 from nwrc_desktop.sync.protocol import MAX_BATCH_BYTES
+from nwrc_desktop.sync.run import MAX_UNREADABLE_PER_RUN
 from nwrc_registry.models import Learner
 
 from .conftest import ADMIN, STAFF
@@ -98,3 +99,14 @@ def test_batches_split_by_bytes_keep_order(site, registry):
         assert session.get(Learner, learner_id).last_name == "Name2"
     with site.session() as session:
         assert set(session.scalars(select(Outbox.state))) == {"delivered"}
+
+
+def test_run_stops_when_registry_reads_nothing(site, registry):
+    enrol(site, registry)
+    for _ in range(MAX_UNREADABLE_PER_RUN + 5):
+        queue_row(site, entity_id="x" * 80)
+
+    report = run_sync(site, batch_size=4)
+
+    assert "could not read 10 changes" in report.error
+    assert outbox_states(site) == {"rejected": MAX_UNREADABLE_PER_RUN, "pending": 5}
