@@ -13,7 +13,7 @@ from sqlalchemy import create_engine
 from nwrc_registry.app import create_app
 from nwrc_registry.database import migrate
 
-ADMIN_DSN = os.environ.get("NWRC_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+ADMIN_DSN = os.environ.get("NWRC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def _database_url(name: str) -> str:

@@ -24,7 +24,7 @@ from nwrc_registry.database import Database as RegistryDatabase
 
 from .tcp_proxy import FaultyProxy
 
-ADMIN_DSN = os.environ.get("NWRC_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+ADMIN_DSN = os.environ.get("NWRC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Bounds of the wait for the registry process to respond to its health check.
 START_TIMEOUT_SECONDS = 30
