@@ -25,7 +25,7 @@ fi
 bundle="$dist/nwrc-desktop"
 install -m 0644 "$repo/installer/nwrc-desktop.desktop" "$bundle/nwrc-desktop.desktop"
 install -m 0644 "$repo/installer/nwrc-desktop.png" "$bundle/nwrc-desktop.png"
-install -m 0644 "$repo/installer/nwrc-desktop.svg" "$bundle/nwrc-desktop.svg"
+install -m 0644 "$repo/nwrc_desktop/resources/icons/nwrc-desktop.svg" "$bundle/nwrc-desktop.svg"
 install -m 0755 "$repo/installer/install_linux_desktop_entry.sh" "$bundle/install-desktop-entry.sh"
 
 echo "built $bundle ($(du -sh "$bundle" | cut -f1))"

@@ -1,5 +1,6 @@
-"""Render installer/nwrc-desktop.svg to the PNG (Linux desktop entry) and ICO (Windows) icons.
+"""Render the program's icon, nwrc_desktop/resources/icons/nwrc-desktop.svg, to the installers' PNG and ICO files.
 
+The PNG is for the Linux desktop entry and the ICO for the Windows programs and installer.
 Run it with the project's virtual environment after changing the SVG:
     QT_QPA_PLATFORM=offscreen .venv/bin/python installer/make_icons.py
 The outputs are committed, so a bundle build needs neither Qt's SVG module nor Pillow at build time.
@@ -16,7 +17,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 HERE = Path(__file__).resolve().parent
-SVG = HERE / "nwrc-desktop.svg"
+SVG = HERE.parent / "nwrc_desktop" / "resources" / "icons" / "nwrc-desktop.svg"
 PNG = HERE / "nwrc-desktop.png"
 ICO = HERE / "nwrc-desktop.ico"
 ICO_SIZES = [(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)]

@@ -102,3 +102,33 @@ def test_bundle_runs_site_headless(bundle: Path, tmp_path: Path, sample_rosters:
     assert "imported 250 rows" in imported.stdout
     assert "0 rejected" in imported.stdout
     assert cli.keyring_file.is_file(), "site init did not store the signing key through the test keyring"
+
+
+GUI_START_TIMEOUT_SECONDS = 60
+
+
+def test_bundle_gui_starts_offscreen(bundle: Path, tmp_path: Path):
+    """Start the windowed program on a new data folder and wait until it has opened the store.
+
+    The set-up assistant then waits for input, so a program still running at that point has loaded Qt,
+    its plugins and the store; the test ends it.
+    """
+    cli = SiteCli([str(bundle / "nwrc-desktop-gui")], tmp_path, keyring_from_config=True)
+    log_file = cli.data_dir / "nwrc-desktop.log"
+    process = subprocess.Popen(cli.program, cwd=tmp_path, env=cli.environment(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + GUI_START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and process.poll() is None:
+            if log_file.is_file() and "made the daily backup" in log_file.read_text(encoding="utf-8"):
+                break
+            time.sleep(0.2)
+        exit_status = process.poll()
+        log = log_file.read_text(encoding="utf-8") if log_file.is_file() else ""
+    finally:
+        process.kill()
+        output = process.communicate(timeout=30)[0].decode("utf-8", "replace")
+
+    assert exit_status is None, f"the GUI exited with {exit_status}:\n{output}\n{log}"
+    assert "starting the GUI" in log
+    assert "made the daily backup" in log
