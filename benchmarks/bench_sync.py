@@ -1,7 +1,7 @@
 """Benchmark the sync client against bare httpx posting the same JSON, and its memory at two queue sizes.
 
 Each run starts its own registry processes (``nwrc-registry serve``) on 127.0.0.1, each on a fresh
-PostgreSQL database created on the server named by $NWRC_BENCH_POSTGRES_DSN (default
+PostgreSQL database created on the server named by $NWRC_TEST_POSTGRES_URL (default
 postgresql://postgres@127.0.0.1:5432/test) and dropped at the end.
 
 - Throughput: a site store with 10,000 queued changes (2,000 learners, each with 4 scores) is synced with
@@ -55,7 +55,7 @@ from nwrc_desktop.sync.protocol import DEFAULT_BATCH_SIZE
 from nwrc_registry import admin
 from nwrc_registry.database import Database as RegistryDatabase
 
-ADMIN_DSN = os.environ.get("NWRC_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+ADMIN_DSN = os.environ.get("NWRC_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 THROUGHPUT_CHANGES = 10_000
 # Each arm runs this many times, each on a fresh registry; the best time counts, because other load on
 # the machine only ever adds time.
