@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8470
 DATABASE_URL_VARIABLE = "NWRC_REGISTRY_DATABASE_URL"
+SHUTDOWN_TIMEOUT_SECONDS = 5
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -44,6 +45,8 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        # Without a bound, one client that never finishes its TLS handshake keeps shutdown waiting.
+        timeout_graceful_shutdown=SHUTDOWN_TIMEOUT_SECONDS,
     )
     return 0
 
