@@ -136,7 +136,8 @@ class AccountsTab(QWidget):
 
     def refresh(self) -> None:
         db = self.context.db
-        self.context.runner.run("list accounts", lambda: list_accounts(db), owner=self,
+        self.context.runner.run("list accounts", lambda: list_accounts(db),
+                                latest_key=f"list accounts {id(self)}", owner=self,
                                 on_done=self.model.set_records)
 
     def new_account(self) -> None:
@@ -319,7 +320,8 @@ class AuditTab(QWidget):
 
     def refresh(self) -> None:
         db, text = self.context.db, self.filter.text()
-        self.context.runner.run("read audit log", lambda: audit_rows(db, text), owner=self,
+        self.context.runner.run("read audit log", lambda: audit_rows(db, text),
+                                latest_key=f"read audit log {id(self)}", owner=self,
                                 on_done=self.model.set_records)
 
 

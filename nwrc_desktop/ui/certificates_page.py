@@ -139,7 +139,8 @@ class CertificatesPage(QWidget):
                 return list_credentials(db, include_inactive=True)
             return list_credentials(db, unprinted_only=True)
 
-        self.context.runner.run("list certificates", load, owner=self, on_done=self._show)
+        self.context.runner.run("list certificates", load, latest_key=f"list certificates {id(self)}",
+                                owner=self, on_done=self._show)
 
     def _show(self, credentials: list[CredentialSummary]) -> None:
         self.model.set_records(credentials)

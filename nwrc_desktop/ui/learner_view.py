@@ -134,7 +134,8 @@ class LearnerView(QDialog):
                                  list_credentials(db, learner_id=learner_id, include_inactive=True),
                                  learner_prints(db, learner_id))
 
-        self.context.runner.run("load learner", load, on_done=self._show, owner=self)
+        self.context.runner.run("load learner", load, latest_key=f"load learner {id(self)}",
+                                on_done=self._show, owner=self)
 
     def _show(self, record: LearnerRecord) -> None:
         self.scores.set_records(record.scores)

@@ -219,7 +219,8 @@ class SessionPanel(QWidget):
         def load() -> SessionRoster:
             return SessionRoster(session, [get_learner(db, learner_id) for learner_id in checked_in_learners(db, session.id)])
 
-        self.context.runner.run("load session", load, owner=self, on_done=self._show_roster)
+        self.context.runner.run("load session", load, latest_key=f"load session {id(self)}",
+                                owner=self, on_done=self._show_roster)
 
     def _show_roster(self, roster: SessionRoster) -> None:
         if self.session is None or roster.session.id != self.session.id:
@@ -331,7 +332,8 @@ class SessionsPage(QWidget):
 
     def refresh(self) -> None:
         db = self.context.db
-        self.context.runner.run("list sessions", lambda: list_sessions(db), owner=self, on_done=self._show)
+        self.context.runner.run("list sessions", lambda: list_sessions(db),
+                                latest_key=f"list sessions {id(self)}", owner=self, on_done=self._show)
 
     def _show(self, sessions: list[SessionSummary]) -> None:
         current = self.panel.session.id if self.panel.session else None

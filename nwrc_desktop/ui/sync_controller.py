@@ -77,7 +77,8 @@ class SyncController(QObject):
 
     def refresh_queue(self) -> None:
         db = self.context.db
-        self.context.runner.run("read sync queue", lambda: queue_state(db), owner=self, on_done=self._queue_read)
+        self.context.runner.run("read sync queue", lambda: queue_state(db),
+                                latest_key=f"read sync queue {id(self)}", owner=self, on_done=self._queue_read)
 
     def _queue_read(self, state: QueueState) -> None:
         self.queue = state

@@ -116,7 +116,8 @@ class SyncPage(QWidget):
         def load() -> ChangeLists:
             return ChangeLists(outbox_rows(db, ("pending",), LISTED_CHANGES), outbox_rows(db, ("rejected",), LISTED_CHANGES))
 
-        self.context.runner.run("list queued changes", load, owner=self, on_done=self._show)
+        self.context.runner.run("list queued changes", load, latest_key=f"list queued changes {id(self)}",
+                                owner=self, on_done=self._show)
 
     def _show(self, lists: ChangeLists) -> None:
         self.pending.set_records(lists.pending)

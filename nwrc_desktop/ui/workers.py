@@ -61,6 +61,7 @@ class _Task:
     on_failed: Callable[[BaseException], None] | None
     on_progress: Callable[[Progress], None] | None
     owner: QObject | None
+    latest_key: str | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
 
 
@@ -110,6 +111,7 @@ class Runner(QObject):
         self._network.setMaxThreadCount(1)
         self._tasks: dict[int, _Task] = {}
         self._ids = itertools.count(1)
+        self._latest: dict[str, int] = {}
         # Called with (task name, error) when a task fails and gave no on_failed; the main window shows it.
         self.default_failure_handler: Callable[[str, BaseException], None] | None = None
         self.reported.connect(self._deliver)
@@ -117,17 +119,21 @@ class Runner(QObject):
     def run(self, name: str, function: Callable[..., Any], *, on_done: Callable[[Any], None] | None = None,
             on_failed: Callable[[BaseException], None] | None = None,
             on_progress: Callable[[Progress], None] | None = None, write: bool = False,
-            network: bool = False, owner: QObject | None = None, with_progress: bool = False) -> int:
+            network: bool = False, owner: QObject | None = None, with_progress: bool = False,
+            latest_key: str | None = None) -> int:
         """Start `function` in a worker and return the task id.
 
         With `with_progress` the function is called as function(report_progress, cancel_event).
         `write` puts the task in the single-thread store-writer pool, `network` in the registry pool.
         When `owner` is deleted before the task ends, its callbacks are dropped, so a closed dialog is
-        never touched.
+        never touched. Of several tasks with the same `latest_key`, only the newest one's on_done is called,
+        so a slow, older reload never overwrites a newer one.
         """
         task_id = next(self._ids)
-        task = _Task(name, on_done, on_failed, on_progress, owner)
+        task = _Task(name, on_done, on_failed, on_progress, owner, latest_key)
         self._tasks[task_id] = task
+        if latest_key is not None:
+            self._latest[latest_key] = task_id
         pool = self._writes if write else self._network if network else self._reads
         pool.start(_Job(task_id, function, self, with_progress, task.cancel))
         self.busy_changed.emit(len(self._tasks))
@@ -158,8 +164,9 @@ class Runner(QObject):
             return
         del self._tasks[report.task_id]
         self.busy_changed.emit(len(self._tasks))
+        stale = task.latest_key is not None and self._latest.get(task.latest_key) != report.task_id
         if isinstance(report, Done):
-            if task.on_done is not None and owner_alive:
+            if task.on_done is not None and owner_alive and not stale:
                 task.on_done(report.value)
             return
         if user_message(report.error) is None:

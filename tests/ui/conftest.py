@@ -78,9 +78,27 @@ def add_learner(db, first: str, last: str, born: str, external_id: str | None = 
     return register_learner(db, actor, learner, allow_duplicate=True)
 
 
+_modal_timers: list[QTimer] = []
+
+
+@pytest.fixture(autouse=True)
+def stop_modal_answers():
+    """Stop every when_modal timer and close any modal dialog left open, so one test cannot answer another's."""
+    yield
+    for timer in _modal_timers:
+        timer.stop()
+    _modal_timers.clear()
+    for _ in range(5):
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            break
+        modal.close()
+
+
 def when_modal(handler: Callable[[QWidget], None], interval_ms: int = 20) -> QTimer:
     """Call `handler` with the next modal dialog as soon as it is open; dialogs opened with exec() block the test."""
     timer = QTimer()
+    _modal_timers.append(timer)
     timer.setInterval(interval_ms)
 
     def poll() -> None:
