@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -55,10 +54,3 @@ def cli_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NWRC_PASSWORD", ADMIN_PASSWORD)
     monkeypatch.delenv("NWRC_DATA_DIR", raising=False)
 
-
-def count_rows(database_path: Path, table: str) -> int:
-    connection = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
-    try:
-        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        connection.close()

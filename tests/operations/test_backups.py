@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import count_rows
+from store_files import count_rows
 
 from nwrc_desktop.cli import main
 from nwrc_desktop.store.backups import automatic_backups, make_backup, verify_backup_file

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import count_rows
+from store_files import count_rows
 
 from nwrc_desktop.cli import main
 from nwrc_desktop.store import migrate

@@ -24,7 +24,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def wheel_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the project's wheel with `python -m build` from a copy of the checkout and return its path."""
+    """Build the project's wheel with `pip wheel` from a copy of the checkout and return its path.
+
+    pip builds it in an isolated environment with the build backend that pyproject.toml names.
+    """
     source = tmp_path_factory.mktemp("source")
     for name in BUILD_INPUTS:
         path = REPO_ROOT / name
@@ -33,8 +36,8 @@ def wheel_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         elif path.is_file():
             shutil.copy2(path, source / name)
     out = tmp_path_factory.mktemp("wheel")
-    completed = subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(source)],
-                               capture_output=True, text=True, timeout=600)
+    completed = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
+                                "--wheel-dir", str(out), str(source)], capture_output=True, text=True, timeout=600)
     assert completed.returncode == 0, f"building the wheel failed:\n{completed.stdout}\n{completed.stderr}"
     wheels = list(out.glob("nwrc_desktop-*.whl"))
     assert len(wheels) == 1, f"expected one wheel in {out}, found {wheels}"

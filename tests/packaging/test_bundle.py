@@ -14,11 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
 from site_cli import SiteCli
 
 from nwrc_desktop.resources import REQUIRED_RESOURCES
 from nwrc_desktop.store.migrate import head_revision
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
     pytest.mark.bundle,

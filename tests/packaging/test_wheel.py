@@ -11,10 +11,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
 from site_cli import SiteCli
 
 from nwrc_desktop.store.migrate import head_revision
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 PACKAGE_DIR = REPO_ROOT / "nwrc_desktop"
 
