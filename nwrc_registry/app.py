@@ -236,11 +236,14 @@ def _add_routes(app: FastAPI, database: Database) -> None:
         certificate_number: str,
         d: Annotated[str | None, Query(max_length=8000, description="Signed payload, base64url.")] = None,
         s: Annotated[str | None, Query(max_length=200, description="Ed25519 signature, base64url.")] = None,
+        code: Annotated[
+            str | None, Query(max_length=40, description="Verification code printed on the certificate.")
+        ] = None,
         format: Annotated[str | None, Query(pattern="^(json|html)$")] = None,
     ):
         """Confirm a certificate from its signature (d, s) or from the records the site has synced."""
         with database.sessions() as session:
-            status_code, answer = verification.verify(session, certificate_number[:40], d, s)
+            status_code, answer = verification.verify(session, certificate_number[:40], d, s, code)
         if _wants_json(request, format):
             return JSONResponse(answer.model_dump(mode="json"), status_code=status_code)
         return HTMLResponse(verification.render_html(answer), status_code=status_code)

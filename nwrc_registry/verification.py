@@ -27,12 +27,21 @@ MESSAGES = {
 
 
 def verify(
-    session: Session, certificate_number: str, data: str | None, signature: str | None
+    session: Session,
+    certificate_number: str,
+    data: str | None,
+    signature: str | None,
+    code: str | None = None,
 ) -> tuple[int, VerificationResponse]:
-    """Return the HTTP status and the verdict for `certificate_number`, with d/s when the caller has them."""
+    """Return the HTTP status and the verdict for `certificate_number`.
+
+    With `data` and `signature` (d and s of the QR code) the signature decides. Without them the
+    synced record does, and the learner's name is shown only with the matching verification `code`
+    printed on the certificate, so guessing certificate numbers reveals no names.
+    """
     if data is not None or signature is not None:
         return _verify_signed(session, certificate_number, data or "", signature or "")
-    return _verify_synced(session, certificate_number)
+    return _verify_synced(session, certificate_number, code)
 
 
 def _answer(number: str, verdict: str, **fields: Any) -> VerificationResponse:
@@ -115,30 +124,39 @@ def _any_key_verifies(session: Session, site_id: str, message: bytes, signature:
     return any(keys.signature_verifies(key, message, signature) for key in site_keys)
 
 
-def _verify_synced(session: Session, number: str) -> tuple[int, VerificationResponse]:
+def _normalise_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def _verify_synced(session: Session, number: str, code: str | None) -> tuple[int, VerificationResponse]:
     credential, revocation = _standing(session, number)
     if credential is None:
         if revocation is not None:
             site = session.get(Site, revocation.site_id)
             return 200, _answer(number, "revoked", reason=revocation.reason, site_code=site.code if site else None)
         return 404, _answer(number, "unknown")
-    verdict, reason = _verdict(credential, revocation)
-    learner = session.get(Learner, credential.learner_id)
     site = session.get(Site, credential.site_id)
+    site_code = site.code if site else None
+    if code is not None and _normalise_code(code) != _normalise_code(credential.verification_code):
+        reason = "the verification code does not match this certificate"
+        return 200, _answer(number, "invalid", reason=reason, synced=True, site_code=site_code)
+    verdict, reason = _verdict(credential, revocation)
     record = {
         "certificate_number": credential.certificate_number,
         "credential_type": credential.credential_type,
         "level": credential.level,
         "issued_on": credential.issued_on.isoformat(),
-        "learner_name": _display_name(learner) if learner else None,
         "site_name": site.name if site else None,
     }
+    if code is not None:
+        learner = session.get(Learner, credential.learner_id)
+        record["learner_name"] = _display_name(learner) if learner else None
     return 200, _answer(
         number,
         verdict,
         reason=reason,
         synced=True,
-        site_code=site.code if site else None,
+        site_code=site_code,
         certificate=record,
     )
 

@@ -95,11 +95,19 @@ def test_synced_certificate_without_signature(client, app):
         site.change("credential.issued", credential_payload(site, learner["learner_id"], "CD01-9")),
     ]
     post_batch(client, site, changes)
-    response = client.get("/verify/CD01-9", headers={"Accept": "application/json"})
-    body = response.json()
-    assert body["verdict"] == "valid"
-    assert body["synced"] is True
-    assert body["certificate"]["learner_name"] == "Annie Reyes"
+
+    by_number = client.get("/verify/CD01-9", headers={"Accept": "application/json"}).json()
+    assert by_number["verdict"] == "valid"
+    assert by_number["synced"] is True
+    assert "learner_name" not in by_number["certificate"]
+
+    with_code = client.get("/verify/CD01-9", params={"code": "abcd 1234", "format": "json"}).json()
+    assert with_code["verdict"] == "valid"
+    assert with_code["certificate"]["learner_name"] == "Annie Reyes"
+
+    wrong_code = client.get("/verify/CD01-9", params={"code": "ZZZZ-9999", "format": "json"}).json()
+    assert wrong_code["verdict"] == "invalid"
+    assert wrong_code["certificate"] is None
 
 
 def test_unknown_certificate_is_404(client):
