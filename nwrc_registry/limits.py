@@ -13,7 +13,7 @@ BATCH_PATH = "/api/v1/changes"
 
 
 class BodyLimitMiddleware:
-    """Reject a body over the path's limit with 413 before the application sees any of it.
+    """Reject a body over the path's limit with 413 before the application reads any of it.
 
     The body is read here in full (at most the limit) and replayed to the application, so a
     client that sends more than it declared is caught too.

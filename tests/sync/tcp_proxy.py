@@ -1,7 +1,7 @@
 """A loopback HTTP/1.1 proxy in front of the registry that can fail requests on cue.
 
-Rules are consumed in order. "cut" forwards the request, lets the registry answer in full (so it
-commits), then closes the client's connection without sending a byte of the answer. "status"
+Rules are consumed in order. "cut" forwards the request, lets the registry respond in full (so it
+commits), then closes the client's connection without sending a byte of the response. "status"
 answers itself with the given status and headers, without reaching the registry.
 """
 
@@ -78,7 +78,7 @@ class FaultyProxy:
                     return
                 self.seen.append((method, path, "forwarded"))
                 client.sendall(response)
-                return  # the registry's answer says Connection: close
+                return  # the registry's response carries Connection: close
         except OSError:
             return
         finally:

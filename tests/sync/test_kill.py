@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 KILLS = 20
 LEARNERS_PER_ROUND = 40
 BATCH_SIZE = 5
-# Kills land this long after the worker says it starts syncing; one round's sync takes about 0.5 s.
+# Kills land this long after the worker reports that it starts syncing; one round's sync takes about 0.5 s (estimate).
 KILL_AFTER_SECONDS = (0.0, 0.8)
 WORKER_TIMEOUT_SECONDS = 60
 
