@@ -124,6 +124,11 @@ def _apply_one(session: Session, site: Site, change: Change) -> ChangeResult:
             )
             session.flush()
     except Rejected as error:
+        # A concurrent request with the same change may have committed after this batch began; its
+        # records then make this copy look wrong ("already registered") when it is only a duplicate.
+        owner = session.scalar(select(AppliedChange.site_id).where(AppliedChange.change_id == change_id))
+        if owner is not None:
+            return _answer_seen(change_id, owner, site)
         return _reject(session, site, change, str(error))
     except DataError as error:
         # Validation lets through a few values the database still refuses, such as an out-of-range number.
