@@ -10,7 +10,7 @@ import pytest
 from store_files import count_rows
 
 from nwrc_desktop.cli import main
-from nwrc_desktop.store.backups import automatic_backups, make_backup, verify_backup_file
+from nwrc_desktop.store.backups import KEEP_BACKUPS, automatic_backups, make_backup, verify_backup_file
 from nwrc_desktop.store.database import DATABASE_NAME, Database
 
 
@@ -49,6 +49,23 @@ def test_opening_makes_one_daily_backup(site_dir: Path):
 
     assert len(daily_before) == 1
     assert daily_after == daily_before
+
+
+def test_daily_backups_keep_newest(site_dir: Path):
+    backup_dir = site_dir / "backups"
+    for path in automatic_backups(backup_dir):
+        path.unlink()
+    old_names = [f"nwrc-202601{day:02d}T080000000000Z-daily.sqlite3" for day in range(1, 21)]
+    for name in old_names:
+        shutil.copy2(site_dir / DATABASE_NAME, backup_dir / name)
+
+    Database(site_dir).close()
+    kept = [path.name for path in automatic_backups(backup_dir)]
+
+    assert len(kept) == KEEP_BACKUPS
+    assert kept[:-1] == old_names[-(KEEP_BACKUPS - 1):]
+    assert "daily" in kept[-1]
+    assert kept[-1] not in old_names
 
 
 def _corrupt_by_truncating(copy: Path) -> None:

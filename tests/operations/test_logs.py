@@ -20,7 +20,14 @@ import pytest
 from site_cli import ADMIN_PASSWORD, SiteCli
 from sqlalchemy import create_engine, text
 
-from nwrc_desktop.logs import LOG_FILE_NAME, configure_logging, redact, register_secret
+from nwrc_desktop import logs
+from nwrc_desktop.logs import (
+    LOG_BACKUPS,
+    LOG_FILE_NAME,
+    configure_logging,
+    redact,
+    register_secret,
+)
 
 ROSTERS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "rosters"
 
@@ -100,6 +107,20 @@ def test_debug_level_from_environment(tmp_path: Path, monkeypatch: pytest.Monkey
     logging.getLogger("nwrc_desktop.test").debug("queue has %d changes", 3)
 
     assert "DEBUG nwrc_desktop.test: queue has 3 changes" in _log_text(tmp_path)
+
+
+def test_log_file_rotates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    max_bytes = 10_000  # in place of 1 MB, so the test writes a few hundred lines instead of 70,000
+    monkeypatch.setattr(logs, "MAX_LOG_BYTES", max_bytes)
+    configure_logging(tmp_path)
+    logger = logging.getLogger("nwrc_desktop.test")
+    for number in range(max_bytes // 100 * (LOG_BACKUPS + 2)):
+        logger.info("line %06d %s", number, "x" * 80)
+
+    files = sorted(path.name for path in tmp_path.glob(f"{LOG_FILE_NAME}*"))
+
+    assert files == sorted([LOG_FILE_NAME] + [f"{LOG_FILE_NAME}.{index}" for index in range(1, LOG_BACKUPS + 1)])
+    assert all((tmp_path / name).stat().st_size <= max_bytes for name in files)
 
 
 def test_sql_parameters_stay_out_at_debug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
