@@ -15,7 +15,7 @@ dist="${1:-$repo/dist}"
 work="${NWRC_BUILD_WORK:-$repo/build/pyinstaller}"
 
 if ! "$python" -c "import PyInstaller" 2>/dev/null; then
-    echo "error: PyInstaller is not installed for $python; run: $python -m pip install -e '$repo[build]'" >&2
+    echo "error: PyInstaller is not installed for $python; run: $python -m pip install -e '${repo}[build]'" >&2
     exit 1
 fi
 

@@ -133,3 +133,21 @@ def test_cli_rejects_newer_store(tmp_path: Path, capsys):
     assert code == 1
     assert "newer version of NWRC Desktop" in capsys.readouterr().err
     assert _digest(path) == digest
+
+
+def test_restored_old_backup_is_migrated(site_dir: Path, cli_env, tmp_path: Path, capsys):
+    old_copy = _make_old_store(tmp_path / "old-site")
+
+    code = main(["--data-dir", str(site_dir), "restore", str(old_copy)])
+    output = capsys.readouterr().out
+    database_path = site_dir / DATABASE_NAME
+    safety_copies = [path for path in automatic_backups(site_dir / "backups") if "before-restore" in path.name]
+    migration_copies = [path for path in automatic_backups(site_dir / "backups") if "before-migration" in path.name]
+
+    assert code == 0
+    assert migrate.current_revision(database_path) == migrate.head_revision()
+    assert _learners(database_path) == sorted(LEARNERS)
+    assert len(safety_copies) == 1
+    assert str(safety_copies[0]) in output
+    assert len(migration_copies) == 1
+    assert migrate.current_revision(migration_copies[0]) == OLD_REVISION
