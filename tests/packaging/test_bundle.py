@@ -64,6 +64,19 @@ def test_bundle_has_programs_and_desktop_entry(bundle: Path):
     assert (bundle / "nwrc-desktop.png").is_file()
 
 
+def test_desktop_entry_installs_for_user(bundle: Path, tmp_path: Path):
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path), HOME=str(tmp_path))
+    completed = subprocess.run(["bash", str(bundle / "install-desktop-entry.sh")], env=env,
+                               capture_output=True, text=True, timeout=60)
+    entry = (tmp_path / "applications" / "nwrc-desktop.desktop").read_text(encoding="utf-8")
+
+    assert completed.returncode == 0, completed.stderr
+    assert f'Exec="{bundle.resolve()}/nwrc-desktop-gui"' in entry
+    assert f"TryExec={bundle.resolve()}/nwrc-desktop-gui" in entry
+    assert (tmp_path / "icons" / "hicolor" / "256x256" / "apps" / "nwrc-desktop.png").is_file()
+    assert (tmp_path / "icons" / "hicolor" / "scalable" / "apps" / "nwrc-desktop.svg").is_file()
+
+
 def test_bundle_carries_resources_and_migrations(bundle: Path):
     package = bundle / "_internal" / "nwrc_desktop"
     migrations = package / "migrations"
