@@ -8,6 +8,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -15,9 +16,10 @@ from sqlalchemy import select
 
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.models import Outbox, Site
+from nwrc_desktop.sync.client import RetryPolicy
 from nwrc_desktop.sync.commands import TOKEN_SECRET, enroll, run_sync
 
-from .conftest import ADMIN, REPO_ROOT, STAFF
+from .conftest import ADMIN, REPO_ROOT, STAFF, start_registry, stop_registry
 from .work import add_learners, outbox_change_ids, outbox_states, registry_change_ids
 
 log = logging.getLogger(__name__)
@@ -137,3 +139,35 @@ def outbox_change_ids_of(data_dir) -> set[str]:
         return outbox_change_ids(database)
     finally:
         database.close()
+
+
+def test_registry_killed_during_sync(site, registry, tmp_path):
+    enroll(site, registry.url, "TX014", registry.add_site("TX014", "Pecos County Workforce Center"), actor=ADMIN)
+    add_learners(site, STAFF, 400)
+    policy = RetryPolicy(max_attempts=2, base_delay=0.05, max_delay=1.0, max_total_wait=2.0)
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(run_sync(site, batch_size=5, policy=policy)))
+
+    worker.start()
+    # Kill the registry once it has applied part of the queue (bounded wait).
+    deadline = time.monotonic() + WORKER_TIMEOUT_SECONDS
+    while len(registry_change_ids(registry)) < 20 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    registry.process.send_signal(signal.SIGKILL)
+    worker.join(timeout=WORKER_TIMEOUT_SECONDS)
+
+    [cut_short] = reports
+    assert cut_short.error is not None
+    assert outbox_states(site)["pending"] > 0
+    check_invariants(site, registry)
+
+    restarted = start_registry(registry.database_url, tmp_path / "restarted.log")
+    try:
+        with site.session() as session:
+            session.scalar(select(Site)).registry_url = restarted.url
+        report = run_sync(site)
+        assert report.exit_code == 0
+        assert registry_change_ids(restarted) == outbox_change_ids(site)
+        assert restarted.stats()["sites"]["TX014"]["learners"] == 400
+    finally:
+        stop_registry(restarted)
