@@ -176,7 +176,7 @@ def render_html(answer: VerificationResponse) -> str:
         label = html.escape(str(name).replace("_", " ").capitalize())
         rows += f"<tr><th>{label}</th><td>{html.escape(str(value))}</td></tr>\n"
     reason = f"<p>Reason: {html.escape(answer.reason)}</p>" if answer.reason else ""
-    how = (
+    check_method = (
         "Checked against the issuing site's signature."
         if answer.signature_checked
         else "Checked against the records the site has sent to the registry."
@@ -195,6 +195,6 @@ h1{{color:{colour}}}th{{text-align:left;padding-right:1em}}</style></head>
 {reason}
 <table>
 {rows}</table>
-<p><small>{html.escape(how)} Registry time {html.escape(checked_at)}.</small></p>
+<p><small>{html.escape(check_method)} Registry time {html.escape(checked_at)}.</small></p>
 </body></html>
 """
