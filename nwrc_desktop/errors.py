@@ -17,10 +17,16 @@ def user_message(error: BaseException) -> str | None:
     from nwrc_desktop.store.permissions import PermissionDenied
     from nwrc_desktop.store.printing import NotPrintable
     from nwrc_desktop.store.scores import ScoreError
+    from nwrc_desktop.sync.client import RegistryError
+    from nwrc_desktop.sync.commands import EnrolmentError
+    from nwrc_desktop.sync.lock import SyncAlreadyRunning
+    from nwrc_desktop.sync.outbox import OutboxError
+    from nwrc_desktop.sync.run import NotEnrolled
 
     known = (
         AccountError, AlreadyRunning, BackupError, CredentialError, KeyringUnavailable, LearnerError,
         NotPrintable, PermissionDenied, ScoreError, SigningKeyMissing, SiteNotSetUp, StoreError, UnreadableFile,
+        RegistryError, EnrolmentError, SyncAlreadyRunning, OutboxError, NotEnrolled,
     )
     if isinstance(error, known):
         return str(error)
