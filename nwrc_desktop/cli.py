@@ -450,6 +450,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     # Open once, so an older backup is migrated now and the result is checked.
     database = Database(data_dir)
     database.close()
+    if database.opened and database.opened.migrated_from:
+        print(f"Upgraded the restored store from schema {database.opened.migrated_from} to "
+              f"{database.opened.migrated_to}.")
     print(f"Restored the store from {backup_file}"
           + (f"; the replaced database was saved as {safety}" if safety else ""))
     return EXIT_OK

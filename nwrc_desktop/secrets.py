@@ -15,6 +15,8 @@ import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
 
+from nwrc_desktop.logs import register_secret
+
 log = logging.getLogger(__name__)
 
 SERVICE = "nwrc-desktop"
@@ -67,6 +69,7 @@ def _username(site_id: str, name: str) -> str:
 def set_secret(site_id: str, name: str, value: bytes) -> None:
     """Store `value` under `name` for the site `site_id`."""
     _check_backend()
+    register_secret(value)
     try:
         keyring.set_password(SERVICE, _username(site_id, name), base64.b64encode(value).decode("ascii"))
     except Exception as error:  # noqa: BLE001 - backends raise their own types (ValueError, DBus errors)
@@ -83,7 +86,11 @@ def get_secret(site_id: str, name: str) -> bytes | None:
             f"Reading the keyring failed ({type(error).__name__}: {error}); if it is an encrypted file "
             f"keyring, check NWRC_KEYRING_PASSWORD. {_how_to_fix()}"
         ) from error
-    return None if value is None else base64.b64decode(value)
+    if value is None:
+        return None
+    secret = base64.b64decode(value)
+    register_secret(secret)
+    return secret
 
 
 def delete_secret(site_id: str, name: str) -> None:
