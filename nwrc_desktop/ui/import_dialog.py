@@ -87,7 +87,7 @@ class PreviewModel(QAbstractTableModel):
             return "Status"
         if section == len(self.fields) + 2:
             return "Problems"
-        return FIELD_LABELS[self.fields[section - 2]].capitalize()
+        return _first_upper(FIELD_LABELS[self.fields[section - 2]])
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -105,8 +105,7 @@ class PreviewModel(QAbstractTableModel):
                         Severity.WARNING: "ok, with a change"}[status]
             if field is not None:
                 return values.get(field, "")
-            return "; ".join(f"{FIELD_LABELS.get(p.field, 'row') if p.field else 'row'}: {p.message}"
-                             for p in problems)
+            return "; ".join(_problem_text(problem) for problem in problems)
         if role == Qt.ItemDataRole.BackgroundRole:
             status = _row_status(field_problems if field else problems)
             return SEVERITY_BRUSHES.get(status) if status else None
@@ -159,9 +158,9 @@ class ImportDialog(QDialog):
         columns_layout = QGridLayout(columns)
         for position, spec in enumerate(ROSTER_SCHEMA.fields):
             combo = QComboBox()
-            combo.setAccessibleName(f"Column for {spec.label if hasattr(spec, 'label') else spec.name}")
+            combo.setAccessibleName(f"Column for {FIELD_LABELS[spec.name]}")
             combo.activated.connect(lambda _index: self.reread())
-            label = QLabel(FIELD_LABELS[spec.name].capitalize() + (" *" if spec.required else ""))
+            label = QLabel(_first_upper(FIELD_LABELS[spec.name]) + (" *" if spec.required else ""))
             label.setBuddy(combo)
             columns_layout.addWidget(label, position // 2, (position % 2) * 2)
             columns_layout.addWidget(combo, position // 2, (position % 2) * 2 + 1)
@@ -295,7 +294,7 @@ class ImportDialog(QDialog):
         duplicates = len(result.duplicate_of)
         file_problems = [problem.message for problem in result.problems if problem.row_number is None]
         text = (f"{rows} rows read: {len(result.valid) - duplicates} can be imported, {refused} refused, "
-                f"{duplicates} possible duplicates within the file.")
+                f"{duplicates} possible duplicate{'' if duplicates == 1 else 's'} within the file.")
         if file_problems:
             text += " File: " + "; ".join(file_problems)
         return text
@@ -341,6 +340,18 @@ class ImportDialog(QDialog):
         self.context.runner.run("save refused rows", lambda: write_rejected_rows(report, path), owner=self,
                                 on_done=lambda count: self.summary.setText(f"Saved {count} refused rows to {path}."),
                                 on_failed=lambda error: show_error(self, "Refused rows not saved", error))
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _problem_text(problem: Problem) -> str:
+    """Return the problem's message, led by its field unless the message already names it."""
+    label = FIELD_LABELS.get(problem.field, "") if problem.field else ""
+    if not label or problem.message.startswith(label):
+        return problem.message
+    return f"{label}: {problem.message}"
 
 
 def _choices(combo: QComboBox) -> list[tuple[str, Any]]:

@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 # How long closing waits for a running sync, print or save to finish before the window closes anyway.
 CLOSE_WAIT_MS = 30_000
+# Splitters whose positions are remembered between runs.
+SPLITTERS = ("sessions-splitter", "session-parts-splitter", "certificates-splitter")
 STYLE_SHEET = """
 QLabel#page-title { font-size: 15pt; font-weight: bold; }
 QLabel#section-title { font-weight: bold; }
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.sync.status_changed.connect(self._show_sync_status)
         self.context.runner.busy_changed.connect(self._busy_changed)
+        self.context.runner.store_written.connect(self._store_written)
         self._restore_layout()
         self.show_sign_in()
 
@@ -184,6 +187,10 @@ class MainWindow(QMainWindow):
     def _busy_changed(self, count: int) -> None:
         running = [name for name in self.context.runner.running() if name not in ("learner search", "check registry")]
         self.busy_label.setText(f"Working: {running[0]}…" if running else "")
+
+    def _store_written(self) -> None:
+        if self.context.actor is not None:
+            self.sync.refresh_queue()
 
     # --- signing in, locking ------------------------------------------------------------------
 
@@ -339,7 +346,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        for splitter_name in ("sessions-splitter", "certificates-splitter"):
+        for splitter_name in SPLITTERS:
             splitter = self.findChild(QWidget, splitter_name)
             stored = self.settings.value(f"splitters/{splitter_name}")
             if splitter is not None and stored is not None:
@@ -348,7 +355,7 @@ class MainWindow(QMainWindow):
     def _save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        for splitter_name in ("sessions-splitter", "certificates-splitter"):
+        for splitter_name in SPLITTERS:
             splitter = self.findChild(QWidget, splitter_name)
             if splitter is not None:
                 self.settings.setValue(f"splitters/{splitter_name}", splitter.saveState())

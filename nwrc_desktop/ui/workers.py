@@ -57,6 +57,7 @@ Report = Progress | Done | Failed
 @dataclass
 class _Task:
     name: str
+    write: bool
     on_done: Callable[[Any], None] | None
     on_failed: Callable[[BaseException], None] | None
     on_progress: Callable[[Progress], None] | None
@@ -100,6 +101,8 @@ class Runner(QObject):
     reported = Signal(object)
     # Emitted on the GUI thread when the number of running tasks changes.
     busy_changed = Signal(int)
+    # Emitted on the GUI thread after a task in the store-writer pool ends, whether it succeeded or not.
+    store_written = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -130,7 +133,7 @@ class Runner(QObject):
         so a slow, older reload never overwrites a newer one.
         """
         task_id = next(self._ids)
-        task = _Task(name, on_done, on_failed, on_progress, owner, latest_key)
+        task = _Task(name, write, on_done, on_failed, on_progress, owner, latest_key)
         self._tasks[task_id] = task
         if latest_key is not None:
             self._latest[latest_key] = task_id
@@ -164,6 +167,8 @@ class Runner(QObject):
             return
         del self._tasks[report.task_id]
         self.busy_changed.emit(len(self._tasks))
+        if task.write:
+            self.store_written.emit()
         stale = task.latest_key is not None and self._latest.get(task.latest_key) != report.task_id
         if isinstance(report, Done):
             if task.on_done is not None and owner_alive and not stale:

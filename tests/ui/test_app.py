@@ -1,0 +1,62 @@
+"""The entry point: a second start on the same data folder, unexpected errors, and closing during work."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+
+from nwrc_desktop import app
+from nwrc_desktop.logs import configure_logging
+
+from .conftest import sign_in, when_modal
+
+
+def test_second_start_says_already_running(qtbot, db):
+    shown = []
+    timer = when_modal(lambda box: (shown.append(box.text()), box.accept()))
+    previous_hook = sys.excepthook
+    try:
+        status = app.main(["--data-dir", str(db.data_dir)])
+    finally:
+        sys.excepthook = previous_hook
+    timer.stop()
+    assert status == app.EXIT_FAILED
+    assert shown
+    assert "already" in shown[0].lower()
+
+
+def test_unexpected_error_dialog_and_log(qtbot, tmp_path):
+    log_path = configure_logging(tmp_path)
+    previous_hook = sys.excepthook
+    shown = []
+    try:
+        app.install_excepthook(log_path)
+        timer = when_modal(lambda box: (shown.append(box.text()), box.accept()))
+        try:
+            raise ZeroDivisionError("division by zero in a test")
+        except ZeroDivisionError:
+            sys.excepthook(*sys.exc_info())
+        timer.stop()
+    finally:
+        sys.excepthook = previous_hook
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert str(log_path) in shown[0]
+    assert "Traceback" in log_path.read_text()
+    assert "ZeroDivisionError" in log_path.read_text()
+
+
+def test_close_waits_for_running_work(qtbot, window):
+    sign_in(qtbot, window, "staff1")
+    release = threading.Event()
+    finished = []
+
+    def slow_write():
+        release.wait(10)
+        finished.append(True)
+
+    window.context.runner.run("record prints", slow_write, write=True)
+    threading.Timer(0.3, release.set).start()
+    window.close()
+    assert finished == [True]
