@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
-
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -95,15 +94,15 @@ def stop_modal_answers():
         modal.close()
 
 
-def when_modal(handler: Callable[[QWidget], None], interval_ms: int = 20) -> QTimer:
-    """Call `handler` with the next modal dialog as soon as it is open; dialogs opened with exec() block the test."""
+def when_modal(kind: type[QWidget], handler: Callable[[QWidget], None], interval_ms: int = 20) -> QTimer:
+    """Call `handler` with the next modal dialog of type `kind` once it is open; exec() would block the test."""
     timer = QTimer()
     _modal_timers.append(timer)
     timer.setInterval(interval_ms)
 
     def poll() -> None:
         modal = QApplication.activeModalWidget()
-        if modal is not None and modal.isVisible():
+        if isinstance(modal, kind) and modal.isVisible():
             timer.stop()
             handler(modal)
 

@@ -6,6 +6,8 @@ import logging
 import sys
 import threading
 
+from PySide6.QtWidgets import QMessageBox
+
 from nwrc_desktop import app
 from nwrc_desktop.logs import configure_logging
 
@@ -14,7 +16,7 @@ from .conftest import sign_in, when_modal
 
 def test_second_start_says_already_running(qtbot, db):
     shown = []
-    timer = when_modal(lambda box: (shown.append(box.text()), box.accept()))
+    timer = when_modal(QMessageBox, lambda box: (shown.append(box.text()), box.accept()))
     previous_hook = sys.excepthook
     try:
         status = app.main(["--data-dir", str(db.data_dir)])
@@ -32,7 +34,7 @@ def test_unexpected_error_dialog_and_log(qtbot, tmp_path):
     shown = []
     try:
         app.install_excepthook(log_path)
-        timer = when_modal(lambda box: (shown.append(box.text()), box.accept()))
+        timer = when_modal(QMessageBox, lambda box: (shown.append(box.text()), box.accept()))
         try:
             raise ZeroDivisionError("division by zero in a test")
         except ZeroDivisionError:

@@ -6,8 +6,9 @@ PDF mode, which goes through the same painting and recording code as the preview
 
 from __future__ import annotations
 
-from PySide6.QtPrintSupport import QPrinter
 from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QInputDialog
 
 from nwrc_desktop.store.credentials import list_credentials, revoke_credential
 
@@ -66,7 +67,7 @@ def test_reprint_asks_reason(qtbot, window, db, tmp_path):
         dialog.setTextValue("damaged in the printer")
         dialog.accept()
 
-    timer = when_modal(answer)
+    timer = when_modal(QInputDialog, answer)
     with qtbot.waitSignal(page.printed, timeout=20_000):
         page.print_selected(pdf_printer(tmp_path / "again.pdf"))
     timer.stop()
@@ -83,7 +84,7 @@ def test_reprint_cancelled_prints_nothing(qtbot, window, db, tmp_path):
     page.show_all.setChecked(True)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.model.record(0).print_count == 1, timeout=5_000)
     page.table.selectRow(0)
-    timer = when_modal(lambda dialog: dialog.reject())
+    timer = when_modal(QInputDialog, lambda dialog: dialog.reject())
     page.print_selected(pdf_printer(tmp_path / "again.pdf"))
     timer.stop()
     assert not (tmp_path / "again.pdf").exists()
@@ -113,7 +114,7 @@ def test_admin_revokes_with_reason(qtbot, window, db):
         dialog.setTextValue("identity could not be confirmed")
         dialog.accept()
 
-    timer = when_modal(answer)
+    timer = when_modal(QInputDialog, answer)
     page.revoke_selected()
     timer.stop()
     qtbot.waitUntil(lambda: list_credentials(db) == [], timeout=10_000)

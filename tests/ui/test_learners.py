@@ -128,7 +128,7 @@ def test_possible_duplicate_asks_first(qtbot, window, db):
         assert isinstance(dialog, DuplicateDialog)
         dialog.register_button.click()
 
-    timer = when_modal(answer)
+    timer = when_modal(DuplicateDialog, answer)
     with qtbot.waitSignal(form.saved, timeout=10_000):
         form.save()
     timer.stop()
@@ -142,7 +142,7 @@ def test_duplicate_open_existing(qtbot, window, db):
     form = open_form(qtbot, window)
     for name, text in (("first_name", "Rosa"), ("last_name", "Okafor"), ("date_of_birth", "05/19/1958")):
         qtbot.keyClicks(form.inputs[name], text)
-    timer = when_modal(lambda dialog: dialog.open_button.click())
+    timer = when_modal(DuplicateDialog, lambda dialog: dialog.open_button.click())
     with qtbot.waitSignal(form.open_existing, timeout=10_000):
         form.save()
     timer.stop()

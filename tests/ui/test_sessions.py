@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from nwrc_desktop.domain.assessments import Assessment
 from nwrc_desktop.store.credentials import list_credentials
@@ -148,7 +148,7 @@ def test_void_score_with_reason(qtbot, window, db):
         dialog.setTextValue("entered for the wrong learner")
         dialog.accept()
 
-    timer = when_modal(answer)
+    timer = when_modal(QInputDialog, answer)
     view.void_selected()
     timer.stop()
     qtbot.waitUntil(lambda: view.scores.rowCount() == 4, timeout=10_000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QMessageBox, QWizard
 
 from nwrc_desktop.store.accounts import authenticate, get_site, is_set_up, list_accounts
 from nwrc_desktop.store.database import Database
@@ -132,11 +132,11 @@ def test_backup_and_restore(qtbot, window, db, tmp_path):
     copy = next(folder.glob("*.sqlite3"))
     add_learner(db, "Kiana", "Jackson", "03/21/2001")
     assert len(find_learners(db, "")) == 2
-    timer = when_modal(lambda box: next(button for button in box.buttons() if button.text() == "Restore").click())
+    timer = when_modal(QMessageBox, lambda box: next(button for button in box.buttons() if button.text() == "Restore").click())
     backups.choose_restore(copy)
     timer.stop()
     messages = []
-    done = when_modal(lambda box: (messages.append(box.text()), box.accept()))
+    done = when_modal(QMessageBox, lambda box: (messages.append(box.text()), box.accept()))
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.sign_in, timeout=10_000)
     qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
     done.stop()
