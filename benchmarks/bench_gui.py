@@ -94,7 +94,7 @@ def build_site(data_dir: Path, learners: int = LEARNERS, seed: int = 11) -> Path
 
 
 def bare_search(path: Path, query: str, limit: int = 200) -> float:
-    """The baseline: the same LIKE conditions and ordering, one sqlite3 query, rows fetched as tuples."""
+    """Time the baseline: the same LIKE conditions and ordering in one sqlite3 query, rows fetched as tuples."""
     from nwrc_desktop.domain.names import search_key
 
     words = search_key(query).split()

@@ -16,13 +16,14 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="nwrc-desktop-gui", description="NWRC Desktop, the testing site's program")
-    parser.add_argument("--data-dir", type=Path, help="the data folder (default: $NWRC_DATA_DIR or the user data folder)")
+    parser.add_argument("--data-dir", type=Path,
+                        help="the data folder (default: $NWRC_DATA_DIR or the user data folder)")
     known, _qt_arguments = parser.parse_known_args(argv)
     return known
 
 
 def install_excepthook(log_path: Path) -> None:
-    """Show unexpected errors in a dialog that says what to do and where the log is; the traceback goes to the log."""
+    """Show unexpected errors in a dialog with what to do and where the log is, and write the traceback to the log."""
 
     def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
         log.critical("unexpected error: %s", "".join(traceback.format_exception(kind, error, trace)))

@@ -34,7 +34,8 @@ from nwrc_desktop.ui.printing import load_pdf, match_page_layout, paint_document
 
 log = logging.getLogger(__name__)
 
-# Only a preview is drawn for this reason; prepare() asks for a reason before a printed certificate shows again.
+# prepare() requires a reason before a printed certificate is drawn again, so previews pass this one.
+# Nothing is recorded for a preview.
 PREVIEW_REASON = "preview only"
 
 CERTIFICATE_COLUMNS: list[Column[CredentialSummary]] = [
@@ -274,7 +275,8 @@ class CertificatesPage(QWidget):
         self.message.setText("Saving…")
         self.context.runner.run("save certificates as PDF",
                                 lambda: print_to_pdf(db, actor, ids, path, reprint_reason=reason), write=True,
-                                owner=self, on_done=lambda summaries: self._recorded(len(summaries), f"pdf:{path.name}"),
+                                owner=self,
+                                on_done=lambda summaries: self._recorded(len(summaries), f"pdf:{path.name}"),
                                 on_failed=lambda error: self._failed("PDF not saved", error))
 
     def revoke_selected(self) -> None:

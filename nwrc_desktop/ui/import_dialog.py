@@ -1,4 +1,4 @@
-"""Roster import: how the file was read (and changing it), a preview with every problem, import, refused rows."""
+"""Roster import: how the file was read (and changing it), a preview with every problem, import, rejected rows."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from nwrc_desktop.domain.roster import RosterResult, read_roster
 from nwrc_desktop.domain.tabular import FIELD_LABELS, ROSTER_SCHEMA, Problem, Severity
-from nwrc_desktop.store.importing import ImportReport, Outcome, import_learners, write_rejected_rows
 from nwrc_desktop.errors import user_message
+from nwrc_desktop.store.importing import ImportReport, Outcome, import_learners, write_rejected_rows
 from nwrc_desktop.ui.context import AppContext
 from nwrc_desktop.ui.dialogs import show_error
 
@@ -101,7 +101,7 @@ class PreviewModel(QAbstractTableModel):
                 return str(row_number)
             if column == 1:
                 status = _row_status(problems)
-                return {None: "ok", Severity.ERROR: "refused", Severity.DUPLICATE: "possible duplicate",
+                return {None: "ok", Severity.ERROR: "rejected", Severity.DUPLICATE: "possible duplicate",
                         Severity.WARNING: "ok, with a change"}[status]
             if field is not None:
                 return values.get(field, "")
@@ -183,9 +183,9 @@ class ImportDialog(QDialog):
         self.import_button = QPushButton("&Import")
         self.import_button.setAccessibleName("Import the rows without errors")
         self.import_button.clicked.connect(self.import_rows)
-        self.save_refused_button = QPushButton("Save &refused rows…")
-        self.save_refused_button.setAccessibleName("Save the rows that were not imported to a CSV file")
-        self.save_refused_button.clicked.connect(lambda: self.save_refused())
+        self.save_rejected_button = QPushButton("Save &rejected rows…")
+        self.save_rejected_button.setAccessibleName("Save the rows that were not imported to a CSV file")
+        self.save_rejected_button.clicked.connect(lambda: self.save_rejected())
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.accept)
 
@@ -198,7 +198,7 @@ class ImportDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.import_button)
-        bottom.addWidget(self.save_refused_button)
+        bottom.addWidget(self.save_rejected_button)
         bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -215,7 +215,8 @@ class ImportDialog(QDialog):
         return combo
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Choose a roster file", "", "Roster files (*.csv *.txt);;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(self, "Choose a roster file", "",
+                                              "Roster files (*.csv *.txt);;All files (*)")
         if name:
             self.load(Path(name))
 
@@ -290,10 +291,10 @@ class ImportDialog(QDialog):
 
     def _preview_summary(self, result: RosterResult) -> str:
         rows = len(result.table.rows)
-        refused = len(result.rejected_rows)
+        rejected = len(result.rejected_rows)
         duplicates = len(result.duplicate_of)
         file_problems = [problem.message for problem in result.problems if problem.row_number is None]
-        text = (f"{rows} rows read: {len(result.valid) - duplicates} can be imported, {refused} refused, "
+        text = (f"{rows} rows read: {len(result.valid) - duplicates} can be imported, {rejected} rejected, "
                 f"{duplicates} possible duplicate{'' if duplicates == 1 else 's'} within the file.")
         if file_problems:
             text += " File: " + "; ".join(file_problems)
@@ -301,7 +302,8 @@ class ImportDialog(QDialog):
 
     def _update_buttons(self) -> None:
         self.import_button.setEnabled(self.result is not None and bool(self.result.valid) and self.report is None)
-        self.save_refused_button.setEnabled(self.report is not None and bool(self.report.rejected_rows_csv().count("\n") > 1))
+        has_rejected = self.report is not None and (self.report.rejected_rows_csv().count("\n") > 1)
+        self.save_rejected_button.setEnabled(has_rejected)
 
     def import_rows(self) -> None:
         if self.result is None or self.report is not None:
@@ -317,8 +319,8 @@ class ImportDialog(QDialog):
         self.report = report
         self.summary.setText(
             f"Imported {report.imported} learners. {report.count(Outcome.ALREADY_PRESENT)} already registered, "
-            f"{report.count(Outcome.DUPLICATE)} possible duplicates and {report.count(Outcome.REJECTED)} refused rows "
-            "were not imported; save them with 'Save refused rows' to fix and import them later.")
+            f"{report.count(Outcome.DUPLICATE)} possible duplicates and {report.count(Outcome.REJECTED)} rejected rows "
+            "were not imported; save them with 'Save rejected rows' to fix and import them later.")
         self._update_buttons()
         self.imported.emit(report)
 
@@ -327,19 +329,19 @@ class ImportDialog(QDialog):
         self._update_buttons()
         show_error(self, "Roster not imported", error)
 
-    def save_refused(self, path: Path | None = None) -> None:
+    def save_rejected(self, path: Path | None = None) -> None:
         if self.report is None:
             return
         if path is None:
-            suggested = (self.path.stem if self.path else "roster") + "-refused.csv"
-            name, _ = QFileDialog.getSaveFileName(self, "Save refused rows", suggested, "CSV files (*.csv)")
+            suggested = (self.path.stem if self.path else "roster") + "-rejected.csv"
+            name, _ = QFileDialog.getSaveFileName(self, "Save rejected rows", suggested, "CSV files (*.csv)")
             if not name:
                 return
             path = Path(name)
         report = self.report
-        self.context.runner.run("save refused rows", lambda: write_rejected_rows(report, path), owner=self,
-                                on_done=lambda count: self.summary.setText(f"Saved {count} refused rows to {path}."),
-                                on_failed=lambda error: show_error(self, "Refused rows not saved", error))
+        self.context.runner.run("save rejected rows", lambda: write_rejected_rows(report, path), owner=self,
+                                on_done=lambda count: self.summary.setText(f"Saved {count} rejected rows to {path}."),
+                                on_failed=lambda error: show_error(self, "Rejected rows not saved", error))
 
 
 def _first_upper(text: str) -> str:

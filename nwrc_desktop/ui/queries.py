@@ -68,8 +68,8 @@ def outbox_rows(db: Database, states: tuple[str, ...] = ("pending", "rejected"),
     """Return the oldest `limit` changes in `states`, in sending order."""
     with db.session() as session:
         rows = session.scalars(select(Outbox).where(Outbox.state.in_(states)).order_by(Outbox.seq).limit(limit))
-        return [OutboxRow(row.seq, row.change_id, row.kind, row.entity_id, row.created_at, row.actor, row.state, row.attempts,
-                          row.reason) for row in rows]
+        return [OutboxRow(row.seq, row.change_id, row.kind, row.entity_id, row.created_at, row.actor, row.state,
+                          row.attempts, row.reason) for row in rows]
 
 
 def learner_prints(db: Database, learner_id: str) -> list[PrintRow]:

@@ -234,11 +234,11 @@ class ScoreGridView(QTableView):
         return index
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
             self._move_down()
             return
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.currentIndex().isValid() \
-                and self.state() != QAbstractItemView.State.EditingState:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.currentIndex().isValid() and not editing:
             self.model().setData(self.currentIndex(), "")
             return
         super().keyPressEvent(event)

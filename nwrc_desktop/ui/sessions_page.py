@@ -176,7 +176,8 @@ class SessionPanel(QWidget):
         check_layout.addWidget(self.checked_in)
         results_box = QGroupBox("Results")
         results_layout = QVBoxLayout(results_box)
-        results_layout.addWidget(QLabel("Type a level 1-5 or P / N, Tab to the scale score and form; Enter moves down."))
+        results_layout.addWidget(QLabel("Type a level 1-5 or P / N, Tab to the scale score and form; "
+                                        "Enter moves down."))
         results_layout.addWidget(self.grid, 1)
         submit_row = QHBoxLayout()
         submit_row.addWidget(self.message, 1)
@@ -224,7 +225,8 @@ class SessionPanel(QWidget):
         db, session = self.context.db, self.session
 
         def load() -> SessionRoster:
-            return SessionRoster(session, [get_learner(db, learner_id) for learner_id in checked_in_learners(db, session.id)])
+            learner_ids = checked_in_learners(db, session.id)
+            return SessionRoster(session, [get_learner(db, learner_id) for learner_id in learner_ids])
 
         self.context.runner.run("load session", load, latest_key=f"load session {id(self)}",
                                 owner=self, on_done=self._show_roster)

@@ -173,8 +173,8 @@ class SetupWizard(QWizard):
         if not url:
             self._done("")
             return
-        from nwrc_desktop.store.journal import Actor
         from nwrc_desktop.domain.assessments import Role
+        from nwrc_desktop.store.journal import Actor
         from nwrc_desktop.sync.commands import enroll
 
         db, site_code = self.context.db, normalize_site_code(self.site_page.code.text())

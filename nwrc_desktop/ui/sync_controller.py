@@ -1,4 +1,4 @@
-"""Background sync: runs on a schedule when online, on request (F5), one run at a time, in the registry pool."""
+"""Background sync: scheduled runs when online and runs on request (F5), one at a time, in the registry pool."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ PROBE_INTERVAL_MS = 60_000
 
 @dataclass(frozen=True)
 class SyncStatus:
-    """What the status bar shows: the connection, the queue and the last successful sync."""
+    """The status bar's content: the connection, the queue and the last successful sync."""
 
     connection: str  # "online", "offline", "not enrolled" or "checking"
     queue: QueueState | None
@@ -31,7 +31,7 @@ class SyncStatus:
 
 
 def probe_registry(registry_url: str) -> bool:
-    """Return True when the registry's health endpoint answers 200 within the timeout."""
+    """Return True when the registry's health endpoint returns status 200 within the timeout."""
     import httpx
 
     try:

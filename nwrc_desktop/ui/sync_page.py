@@ -114,7 +114,8 @@ class SyncPage(QWidget):
         db = self.context.db
 
         def load() -> ChangeLists:
-            return ChangeLists(outbox_rows(db, ("pending",), LISTED_CHANGES), outbox_rows(db, ("rejected",), LISTED_CHANGES))
+            return ChangeLists(outbox_rows(db, ("pending",), LISTED_CHANGES),
+                               outbox_rows(db, ("rejected",), LISTED_CHANGES))
 
         self.context.runner.run("list queued changes", load, latest_key=f"list queued changes {id(self)}",
                                 owner=self, on_done=self._show)

@@ -2,8 +2,8 @@
 
 `Runner.run` sends a plain function to a thread pool and delivers typed reports (Progress, Done,
 Failed) back on the GUI thread through one signal. Store writes go to a pool of exactly one thread,
-so there is one writer to the SQLite store at a time; reads and printing share a second pool, and
-registry calls (sync, enrolment, the online check) run one at a time in a third.
+so there is one writer to the SQLite store at a time. Reads and printing share a second pool. Registry
+calls (sync, enrolment, the online check) run one at a time in a third.
 
 Never touch a widget from a worker: the function passed to `run` receives only plain values and a
 `report_progress` callable, and every callback given to `run` is called on the GUI thread.
@@ -137,7 +137,12 @@ class Runner(QObject):
         self._tasks[task_id] = task
         if latest_key is not None:
             self._latest[latest_key] = task_id
-        pool = self._writes if write else self._network if network else self._reads
+        if write:
+            pool = self._writes
+        elif network:
+            pool = self._network
+        else:
+            pool = self._reads
         pool.start(_Job(task_id, function, self, with_progress, task.cancel))
         self.busy_changed.emit(len(self._tasks))
         return task_id

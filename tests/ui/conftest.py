@@ -82,7 +82,7 @@ _modal_timers: list[QTimer] = []
 
 @pytest.fixture(autouse=True)
 def stop_modal_answers():
-    """Stop every when_modal timer and close any modal dialog left open, so one test cannot answer another's."""
+    """Stop every when_modal timer and close any modal dialog left open, so no test handles another test's dialog."""
     yield
     for timer in _modal_timers:
         timer.stop()

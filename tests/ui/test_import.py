@@ -1,4 +1,4 @@
-"""Roster import through the dialog: detection shown, re-reading with other settings, preview, import, refused rows."""
+"""Roster import through the dialog: detection shown, re-reading with other settings, preview, import, rejected rows."""
 
 from __future__ import annotations
 
@@ -31,29 +31,29 @@ def cell(dialog: ImportDialog, row_number: int, header: str) -> str:
     raise AssertionError(f"row {row_number} not in the preview")
 
 
-def test_problem_rows_marked_and_refused_rows_saved(qtbot, window, db, rosters, tmp_path):
+def test_problem_rows_marked_and_saved(qtbot, window, db, rosters, tmp_path):
     sign_in(qtbot, window, "staff1")
     dialog = open_import(qtbot, window, rosters / "problems.csv")
     assert "can be imported" in dialog.summary.text()
     assert cell(dialog, 2, "Status") == "ok"
-    assert cell(dialog, 14, "Status") == "refused"
+    assert cell(dialog, 14, "Status") == "rejected"
     assert "last name" in cell(dialog, 14, "Problems")
-    assert cell(dialog, 15, "Status") == "refused"
-    assert cell(dialog, 17, "Status") == "refused"
+    assert cell(dialog, 15, "Status") == "rejected"
+    assert cell(dialog, 17, "Status") == "rejected"
     assert "scientific notation" in cell(dialog, 17, "Problems")
     assert cell(dialog, 19, "Status") == "possible duplicate"
-    assert cell(dialog, 23, "Status") == "refused"
+    assert cell(dialog, 23, "Status") == "rejected"
     error_brush = dialog.model.data(dialog.model.index(12, 1), Qt.ItemDataRole.BackgroundRole)
     assert error_brush is not None
     with qtbot.waitSignal(dialog.imported, timeout=20_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert dialog.report.imported == 12
     assert len(find_learners(db, "", limit=100)) == 12
-    assert dialog.save_refused_button.isEnabled()
-    refused = tmp_path / "refused.csv"
-    dialog.save_refused(refused)
+    assert dialog.save_rejected_button.isEnabled()
+    rejected = tmp_path / "rejected.csv"
+    dialog.save_rejected(rejected)
     qtbot.waitUntil(lambda: "Saved" in dialog.summary.text(), timeout=5_000)
-    with refused.open(encoding="utf-8-sig", newline="") as handle:
+    with rejected.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][-2:] == ["row", "problem"]
     assert {row[-2] for row in rows[1:]} >= {"14", "15", "16", "17", "18", "19", "20", "23"}

@@ -118,8 +118,9 @@ def test_staff_cannot_open_sessions(qtbot, window):
 
 
 def record_academic(db, learner_id: str, levels=(3, 3, 3)):
+    academic = (Assessment.MATH, Assessment.READING, Assessment.DATA)
     entries = [ScoreEntry(learner_id, assessment, dt.date.today(), level=level, scale_score=80)
-               for assessment, level in zip((Assessment.MATH, Assessment.READING, Assessment.DATA), levels, strict=True)]
+               for assessment, level in zip(academic, levels, strict=True)]
     return record_scores(db, ADMIN, entries)
 
 

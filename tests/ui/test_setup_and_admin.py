@@ -132,7 +132,8 @@ def test_backup_and_restore(qtbot, window, db, tmp_path):
     copy = next(folder.glob("*.sqlite3"))
     add_learner(db, "Kiana", "Jackson", "03/21/2001")
     assert len(find_learners(db, "")) == 2
-    timer = when_modal(QMessageBox, lambda box: next(button for button in box.buttons() if button.text() == "Restore").click())
+    timer = when_modal(QMessageBox,
+                       lambda box: next(button for button in box.buttons() if button.text() == "Restore").click())
     backups.choose_restore(copy)
     timer.stop()
     messages = []

@@ -11,7 +11,7 @@ from nwrc_desktop.ui.idle_lock import IdleLock
 from .conftest import sign_in
 
 
-def test_wrong_password_is_refused(qtbot, window):
+def test_wrong_password_rejected(qtbot, window):
     panel = window.sign_in
     qtbot.keyClicks(panel.username, "admin")
     qtbot.keyClicks(panel.password, "not the password")
