@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,6 +50,18 @@ QListWidget#navigation::item { padding: 6px 10px; }
 """
 
 
+class PageStack(QStackedWidget):
+    """A stack sized by its current page only, so one wide page does not widen the others at 200% scaling."""
+
+    def sizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+
 class MainWindow(QMainWindow):
     # Emitted after an account signs in and the pages show that account's role.
     workspace_ready = Signal()
@@ -87,8 +99,8 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Pages")
-        self.navigation.setMaximumWidth(190)
-        self.page_stack = QStackedWidget()
+        self.navigation.setMaximumWidth(170)
+        self.page_stack = PageStack()
         for title, page, _permission in self.pages:
             self.navigation.addItem(title)
             self.page_stack.addWidget(page)
@@ -257,6 +269,7 @@ class MainWindow(QMainWindow):
             return
         page = self.pages[row][1]
         self.page_stack.setCurrentWidget(page)
+        self.page_stack.updateGeometry()
         if self.context.actor is not None and hasattr(page, "refresh"):
             page.refresh()
 
