@@ -238,6 +238,8 @@ class MainWindow(QMainWindow):
             self._show_page(0)
         else:
             self._show_page(self.navigation.currentRow())
+        # Headquarters may have changed the idle time at the last sync.
+        self.idle_lock.set_minutes(get_settings(self.context.db).get("idle_lock_minutes") or 15)
         self.idle_lock.start()
         self.sync.start()
         self.sync.refresh_queue()

@@ -124,3 +124,26 @@ def test_admin_revokes_with_reason(qtbot, window, db):
 def test_staff_cannot_revoke(qtbot, window, db):
     sign_in(qtbot, window, "staff1")
     assert not window.certificates.revoke_button.isVisibleTo(window)
+
+
+def test_preview_dialog_shows_pages(qtbot, window, db, tmp_path):
+    from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
+
+    sign_in(qtbot, window, "staff1")
+    page = queue_with(qtbot, window, db, [("Rosa", "Okafor"), ("Kiana", "Jackson")])
+    page.table.selectAll()
+    pages = []
+
+    def look(dialog):
+        preview = dialog.findChild(QPrintPreviewWidget)
+        preview.updatePreview()
+        pages.append(preview.pageCount())
+        dialog.reject()
+
+    timer = when_modal(QPrintPreviewDialog, look)
+    page.print_selected()
+    qtbot.waitUntil(lambda: bool(pages), timeout=20_000)
+    timer.stop()
+    assert pages == [2]
+    qtbot.waitUntil(lambda: page.message.text() == "Nothing printed.", timeout=5_000)
+    assert [credential.print_count for credential in list_credentials(db)] == [0, 0]

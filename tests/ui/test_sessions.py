@@ -181,3 +181,35 @@ def test_correct_score_with_reason(qtbot, window, db):
     assert data_scores[1].reason == "level typed wrong"
     assert [credential.title for credential in list_credentials(db, learner_id=learner.id)] == [
         "Academic Skills, level 3"]
+
+
+def test_grid_tab_moves_to_scale_score(qtbot):
+    from nwrc_desktop.store.learners import LearnerSummary
+    from nwrc_desktop.ui.score_grid import ScoreGridModel, ScoreGridView
+
+    learner = LearnerSummary("id-1", "TX014-000001", None, "Rosa", "", "Okafor", None, dt.date(1958, 5, 19),
+                             None, None)
+    model = ScoreGridModel()
+    model.set_rows([learner], (Assessment.MATH, Assessment.SOFT_SKILLS))
+    view = ScoreGridView()
+    view.setModel(model)
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.start()
+    type_keys(qtbot, "3")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_keys(qtbot, "81")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_keys(qtbot, "A1")
+    press(qtbot, Qt.Key.Key_Return)
+    row = model.rows()[0]
+    assert (row.result, row.scale, row.form) == ("3", "81", "A1")
+    assert view.currentIndex().row() == 1
+    assert model.problems() == []
+    entries = model.entries("session-1", dt.date(2026, 12, 4), "proctor1")
+    assert len(entries) == 1
+    assert entries[0].level == 3
+    assert entries[0].scale_score == 81
+    assert entries[0].form == "A1"
