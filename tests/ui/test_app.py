@@ -62,3 +62,44 @@ def test_close_waits_for_running_work(qtbot, window):
     threading.Timer(0.3, release.set).start()
     window.close()
     assert finished == [True]
+
+
+def test_worker_failure_shown_and_logged(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from nwrc_desktop.ui.dialogs import UNEXPECTED_TEXT
+
+    log_path = configure_logging(tmp_path)
+    sign_in(qtbot, window, "staff1")
+    shown = []
+    timer = when_modal(QMessageBox, lambda box: (shown.append(box.text()), box.accept()))
+
+    def broken():
+        raise KeyError("no such column")
+
+    window.context.runner.run("read the queue", broken)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+    timer.stop()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert shown[0] == UNEXPECTED_TEXT
+    assert "KeyError" in log_path.read_text()
+    assert "read the queue" in log_path.read_text()
+
+
+def test_expected_failure_shows_its_message(qtbot, window):
+    from PySide6.QtWidgets import QMessageBox
+
+    from nwrc_desktop.store.learners import LearnerError
+
+    sign_in(qtbot, window, "staff1")
+    shown = []
+    timer = when_modal(QMessageBox, lambda box: (shown.append(box.text()), box.accept()))
+
+    def missing():
+        raise LearnerError("No learner with id 42.")
+
+    window.context.runner.run("open learner", missing)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+    timer.stop()
+    assert shown == ["No learner with id 42."]
