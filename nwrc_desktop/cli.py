@@ -711,7 +711,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from nwrc_desktop.app import main as gui_main
 
-        return gui_main([] if argv is None else list(argv))
+        return gui_main(None if argv is None else list(argv))
     from nwrc_desktop.errors import user_message
 
     try:
