@@ -26,12 +26,12 @@ from nwrc_desktop.store.accounts import create_account, get_site, list_accounts,
 from nwrc_desktop.store.backups import make_backup, verify_backup_file
 from nwrc_desktop.store.health import check_store
 from nwrc_desktop.store.models import Account
+from nwrc_desktop.store.queries import AuditRow, audit_rows
 from nwrc_desktop.ui.context import AppContext
 from nwrc_desktop.ui.dialogs import ask_reason, confirm, show_error
 from nwrc_desktop.ui.learner_form import ERROR_STYLE
 from nwrc_desktop.ui.learner_view import make_table
 from nwrc_desktop.ui.models import Column, RecordTableModel
-from nwrc_desktop.ui.queries import AuditRow, audit_rows
 
 ACCOUNT_COLUMNS: list[Column[Account]] = [
     Column("Username", lambda a: a.username),

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 from nwrc_desktop.store.credentials import CredentialSummary, list_credentials
 from nwrc_desktop.store.learners import LearnerSummary
 from nwrc_desktop.store.permissions import Permission
+from nwrc_desktop.store.queries import PrintRow, learner_prints
 from nwrc_desktop.store.scores import ScoreSummary, learner_scores, void_score
 from nwrc_desktop.ui.context import AppContext
 from nwrc_desktop.ui.dialogs import ask_reason, show_error
 from nwrc_desktop.ui.models import Column, RecordTableModel
-from nwrc_desktop.ui.queries import PrintRow, learner_prints
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from nwrc_desktop.store.queries import QueueState, queue_state
 from nwrc_desktop.store.site_settings import get_settings
 from nwrc_desktop.ui.context import AppContext
-from nwrc_desktop.ui.queries import QueueState, queue_state
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from nwrc_desktop.store.permissions import Permission
+from nwrc_desktop.store.queries import OutboxRow, outbox_rows
 from nwrc_desktop.ui.context import AppContext
 from nwrc_desktop.ui.dialogs import ask_reason, show_error
 from nwrc_desktop.ui.learner_view import make_table
 from nwrc_desktop.ui.models import Column, RecordTableModel
-from nwrc_desktop.ui.queries import OutboxRow, outbox_rows
 from nwrc_desktop.ui.sync_controller import SyncController, SyncStatus
 
 # The pending list shows the oldest changes; the count in the title is the full number.

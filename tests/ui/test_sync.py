@@ -7,9 +7,9 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from nwrc_desktop.domain.assessments import Assessment
+from nwrc_desktop.store.queries import queue_state
 from nwrc_desktop.store.scores import ScoreEntry, record_scores
 from nwrc_desktop.store.site_settings import set_registry_url
-from nwrc_desktop.ui.queries import queue_state
 
 from .conftest import ADMIN, add_learner, sign_in
 

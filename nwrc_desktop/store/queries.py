@@ -1,4 +1,4 @@
-"""Read-only look-ups the pages need that the store's services do not offer yet; plain rows out, no Qt."""
+"""Read-only look-ups for the GUI: the sync queue, the outbox, a learner's prints and the audit log, as plain rows."""
 
 from __future__ import annotations
 
