@@ -66,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     log_path = configure_logging(data_dir)
     install_excepthook(log_path)
     log.info("starting the GUI on %s", data_dir)
+    from nwrc_desktop.ui.keyring_prompt import ask_keyring_passphrase
+
+    if not ask_keyring_passphrase():
+        log.info("keyring passphrase not given; the GUI stops")
+        return EXIT_FAILED
     try:
         database = Database(data_dir)
     except Exception as error:  # noqa: BLE001 -- every start failure is shown before exiting

@@ -138,6 +138,7 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
     from nwrc_desktop.store.accounts import list_accounts
 
     with open_database(args) as database:
+        _actor(args, database)
         for account in list_accounts(database):
             state = "" if account.active else "  (disabled)"
             print(f"{account.username:<20} {account.role:<8} {account.display_name}{state}")
@@ -232,6 +233,7 @@ def cmd_learners_find(args: argparse.Namespace) -> int:
     from nwrc_desktop.store.learners import find_learners
 
     with open_database(args) as database:
+        _actor(args, database)
         found = find_learners(database, " ".join(args.query), limit=args.limit)
     if args.json:
         _print_json([{**learner.__dict__, "full_name": learner.full_name} for learner in found])
@@ -258,6 +260,7 @@ def cmd_learners_show(args: argparse.Namespace) -> int:
     from nwrc_desktop.store.scores import learner_scores
 
     with open_database(args) as database:
+        _actor(args, database)
         learner = _learner_by_reference(database, args.learner)
         print(_learner_line(learner))
         print("Scores:")
@@ -365,6 +368,7 @@ def cmd_credentials_list(args: argparse.Namespace) -> int:
     from nwrc_desktop.store.credentials import list_credentials
 
     with open_database(args) as database:
+        _actor(args, database)
         learner_id = _learner_by_reference(database, args.learner).id if args.learner else None
         credentials = list_credentials(database, learner_id=learner_id, include_inactive=args.all,
                                        unprinted_only=args.unprinted)
@@ -382,7 +386,7 @@ def cmd_credentials_list(args: argparse.Namespace) -> int:
 
 def cmd_certificates_print(args: argparse.Namespace) -> int:
     from nwrc_desktop.store.credentials import get_credential, list_credentials
-    from nwrc_desktop.store.printing import print_to_pdf
+    from nwrc_desktop.store.printing import NotPrintable, print_to_pdf
 
     with open_database(args) as database:
         actor = _actor(args, database)
@@ -400,7 +404,11 @@ def cmd_certificates_print(args: argparse.Namespace) -> int:
                 return EXIT_OK
         else:
             raise CommandError("Say what to print: certificate numbers, --learner REF or --unprinted.")
-        summaries = print_to_pdf(database, actor, ids, Path(args.out), reprint_reason=args.reason)
+        try:
+            summaries = print_to_pdf(database, actor, ids, Path(args.out), reprint_reason=args.reason)
+        except NotPrintable as error:
+            hint = " Pass --reason TEXT to reprint." if "give a reason" in str(error) else ""
+            raise CommandError(f"{error}.{hint}") from None
         print(f"Wrote {len(summaries)} certificates to {args.out}")
     return EXIT_OK
 
@@ -409,6 +417,7 @@ def cmd_certificates_verify(args: argparse.Namespace) -> int:
     from nwrc_desktop.store.verification import verify_offline
 
     with open_database(args) as database:
+        _actor(args, database)
         result = verify_offline(database, number=args.number, code=args.code, url=args.url)
     print(result.message)
     return EXIT_OK if result.valid else EXIT_FAILED
@@ -428,8 +437,10 @@ def cmd_certificates_revoke(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from nwrc_desktop.store.backups import make_backup
+    from nwrc_desktop.store.permissions import Permission, require
 
     with open_database(args) as database:
+        require(_actor(args, database), Permission.BACKUP_RESTORE)
         folder = Path(args.to) if args.to else database.backup_dir
         path = make_backup(database.path, folder, label="manual")
         print(f"Backed up the store to {path}")
@@ -444,6 +455,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     backup_file = Path(args.file)
     verify_backup_file(backup_file)
+    _require_admin_unless_damaged(args, data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     with InstanceLock(data_dir / "nwrc.lock"):
         safety = restore(backup_file, data_dir / DATABASE_NAME, data_dir / "backups")
@@ -456,6 +468,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print(f"Restored the store from {backup_file}"
           + (f"; the replaced database was saved as {safety}" if safety else ""))
     return EXIT_OK
+
+
+def _require_admin_unless_damaged(args: argparse.Namespace, data_dir: Path) -> None:
+    """Require an admin sign-in to replace a store that opens; a damaged or missing store cannot check one."""
+    from nwrc_desktop.store.accounts import is_set_up
+    from nwrc_desktop.store.database import DATABASE_NAME, Database, StoreError
+    from nwrc_desktop.store.permissions import Permission, require
+
+    if not (data_dir / DATABASE_NAME).exists():
+        return
+    try:
+        database = Database(data_dir, migrate_on_open=False)
+    except StoreError as error:
+        print(f"warning: restoring over a store that cannot be opened ({error})", file=sys.stderr)
+        return
+    try:
+        if is_set_up(database):
+            require(_actor(args, database), Permission.BACKUP_RESTORE)
+    finally:
+        database.close()
 
 
 def cmd_check(args: argparse.Namespace) -> int:

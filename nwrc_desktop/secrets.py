@@ -40,8 +40,23 @@ def _how_to_fix() -> str:
     return "Check that Windows Credential Manager is available for this user account."
 
 
+# Backends that write secrets to disk unencrypted; keyrings.cryptfile ships one beside its encrypted one.
+PLAINTEXT_BACKENDS = frozenset({"PlaintextKeyring"})
+
+
+def _writing_backend(backend: KeyringBackend) -> KeyringBackend:
+    """Return the backend a write goes to: a chainer writes to its first (highest-priority) backend."""
+    chained = getattr(backend, "backends", None)
+    return chained[0] if chained else backend
+
+
 def _check_backend() -> KeyringBackend:
     backend = keyring.get_keyring()
+    if type(_writing_backend(backend)).__name__ in PLAINTEXT_BACKENDS:
+        raise KeyringUnavailable(
+            f"The keyring backend {type(_writing_backend(backend)).__name__} keeps secrets unencrypted on disk, "
+            f"so NWRC Desktop does not use it. {_how_to_fix()}"
+        )
     _unlock_encrypted_file_keyring(backend)
     # keyring picks the 'fail' or 'null' backend when it finds nothing usable; both have priority 0 or less.
     module = type(backend).__module__
@@ -50,16 +65,41 @@ def _check_backend() -> KeyringBackend:
     return backend
 
 
-def _unlock_encrypted_file_keyring(backend: KeyringBackend) -> None:
-    """Give keyrings.cryptfile its password from NWRC_KEYRING_PASSWORD, so headless runs never prompt.
+def _encrypted_file_keyrings(backend: KeyringBackend) -> list[KeyringBackend]:
+    """Return the keyrings.cryptfile backends in use: the backend itself, or those a chainer delegates to."""
+    candidates = [backend, *getattr(backend, "backends", [])]
+    return [candidate for candidate in candidates if type(candidate).__name__ == "CryptFileKeyring"]
 
-    That backend keeps secrets in a file encrypted with the password; it is meant for Linux machines
-    without a desktop session, where no Secret Service runs.
+
+def uses_encrypted_file_keyring() -> bool:
+    """Return True when secrets go to keyrings.cryptfile, which needs a passphrase to open."""
+    return bool(_encrypted_file_keyrings(keyring.get_keyring()))
+
+
+def _unlock_encrypted_file_keyring(backend: KeyringBackend) -> None:
+    """Give keyrings.cryptfile its passphrase from NWRC_KEYRING_PASSWORD, so nothing prompts on a terminal.
+
+    That backend keeps secrets in a file encrypted with the passphrase; it is meant for Linux machines
+    without a desktop session, where no Secret Service runs. The GUI asks for the passphrase at start and
+    puts it into this variable for its own process.
     """
-    password = os.environ.get("NWRC_KEYRING_PASSWORD")
-    if password and type(backend).__name__ == "CryptFileKeyring" and not getattr(backend, "_nwrc_unlocked", False):
-        backend.keyring_key = password  # type: ignore[attr-defined]
-        backend._nwrc_unlocked = True  # type: ignore[attr-defined]
+    for file_keyring in _encrypted_file_keyrings(backend):
+        if getattr(file_keyring, "_nwrc_unlocked", False):
+            continue
+        password = os.environ.get("NWRC_KEYRING_PASSWORD")
+        if not password:
+            raise KeyringUnavailable(
+                "The encrypted file keyring needs its passphrase: set NWRC_KEYRING_PASSWORD "
+                "(the GUI asks for it when it starts)."
+            )
+        try:
+            file_keyring.keyring_key = password  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - the backend raises ValueError for a wrong passphrase
+            raise KeyringUnavailable(
+                f"The encrypted file keyring could not be opened ({type(error).__name__}: {error}); "
+                "check that NWRC_KEYRING_PASSWORD is the passphrase it was created with."
+            ) from error
+        file_keyring._nwrc_unlocked = True  # type: ignore[attr-defined]
 
 
 def _username(site_id: str, name: str) -> str:

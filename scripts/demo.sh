@@ -33,7 +33,8 @@ for _ in $(seq 50); do
 done
 
 echo "== setting up site TX014 and importing the sample files"
-$desktop site init --code TX014 --name "Pecos County Workforce Center" --admin admin
+$desktop site init --code TX014 --name "Pecos County Workforce Center" --admin admin \
+    --registry-url "http://127.0.0.1:$port"
 $desktop learners import "$samples/site-roster-clean.csv" | tail -n 1
 $desktop learners import "$samples/problems.csv" --rejects-out "$demo/refused-rows.csv" | tail -n 1
 $desktop scores import "$samples/scores-2026-11-14.csv" | grep -v '^  issued' | tail -n 1
@@ -47,7 +48,8 @@ $registry stats --database-url "$registry_db"
 
 echo
 echo "Demo folder: $demo (certificates.pdf, refused-rows.csv, the site's data in site/)"
-echo "Registry: http://127.0.0.1:$port/verify/<certificate number> ; start the GUI on this site with:"
+echo "While the registry runs, a certificate's QR code opens http://127.0.0.1:$port/verify/<number>."
+echo "Start the GUI on this site with:"
 echo "  NWRC_DATA_DIR=$demo/site PYTHON_KEYRING_BACKEND=$PYTHON_KEYRING_BACKEND \\"
 echo "  NWRC_KEYRING_PASSWORD=$NWRC_KEYRING_PASSWORD XDG_DATA_HOME=$XDG_DATA_HOME .venv/bin/nwrc-desktop"
 if [[ -t 0 ]]; then

@@ -123,11 +123,29 @@ def _add_status(session: Session, actor: Actor, credential: Credential, status: 
     })
 
 
-def reconcile_credentials(session: Session, actor: Actor, learner_id: str, reason: str) -> list[str]:
+class SigningKeySource:
+    """The site's private signing key, read from the keyring on first use and kept for one service call.
+
+    Some keyrings take about a second per read (an encrypted file keyring), so a score import that
+    issues credentials to many learners reads the key once, not once per learner.
+    """
+
+    def __init__(self, site_id: str) -> None:
+        self.site_id = site_id
+        self._key: bytes | None = None
+
+    def get(self) -> bytes:
+        if self._key is None:
+            self._key = load_signing_key(self.site_id)
+        return self._key
+
+
+def reconcile_credentials(session: Session, actor: Actor, learner_id: str, reason: str,
+                          signing_key: SigningKeySource | None = None) -> list[str]:
     """Issue, supersede or invalidate the learner's credentials so they match the scores in force.
 
     Runs inside the caller's transaction, and queues every change. Returns one line per change, for
-    the caller's audit row and messages.
+    the caller's audit row and messages. Pass one `signing_key` to calls for several learners.
     """
     learner = session.get(Learner, learner_id)
     site = session.scalar(select(Site))
@@ -150,7 +168,9 @@ def reconcile_credentials(session: Session, actor: Actor, learner_id: str, reaso
     plan = plan_credentials(held, earned, revoked)
     by_id = {credential.id: credential for credential in credentials}
     changes: list[str] = []
-    private_key = load_signing_key(site.id) if plan.issue else b""
+    if signing_key is None:
+        signing_key = SigningKeySource(site.id)
+    private_key = signing_key.get() if plan.issue else b""
     for earned_credential, supersedes_id in plan.issue:
         new = _sign_new(session, site, learner, earned_credential, supersedes_id, actor, private_key)
         queue_change(session, actor, "credential.issued", new.id, {

@@ -16,7 +16,7 @@ from nwrc_desktop.domain.learners import LearnerInput
 from nwrc_desktop.domain.roster import RosterResult
 from nwrc_desktop.domain.scorefile import ScoreFileResult
 from nwrc_desktop.domain.tabular import FIELD_LABELS, Problem, Severity, Table
-from nwrc_desktop.store.credentials import reconcile_credentials
+from nwrc_desktop.store.credentials import SigningKeySource, reconcile_credentials
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.journal import Actor, audit
 from nwrc_desktop.store.learners import (
@@ -26,7 +26,7 @@ from nwrc_desktop.store.learners import (
     duplicate_key,
     find_learner_by_reference,
 )
-from nwrc_desktop.store.models import Learner, Score
+from nwrc_desktop.store.models import Learner, Score, Site
 from nwrc_desktop.store.permissions import Permission, require
 from nwrc_desktop.store.scores import ScoreEntry, add_score, check_entry
 
@@ -229,9 +229,10 @@ def import_scores(db: Database, actor: Actor, result: ScoreFileResult, *, source
             added.append(stored.id)
             touched[learner.id] = None
             report.rows.append(RowOutcome(row_number, Outcome.IMPORTED, warning, learner.learner_number))
+        signing_key = SigningKeySource(session.scalar(select(Site.id)))
         for learner_id in touched:
             report.credential_changes += reconcile_credentials(session, actor, learner_id,
-                                                               f"scores imported from {source_name}")
+                                                               f"scores imported from {source_name}", signing_key)
         report.rows.sort(key=lambda row: row.row_number)
         if added:
             audit(session, actor, "score.import", "score", None, {

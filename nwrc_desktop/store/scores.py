@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nwrc_desktop.domain.assessments import MAX_LEVEL, MIN_LEVEL, Assessment, parse_assessment
-from nwrc_desktop.store.credentials import reconcile_credentials, scores_in_force
+from nwrc_desktop.store.credentials import SigningKeySource, reconcile_credentials, scores_in_force
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.journal import Actor, audit, queue_change
-from nwrc_desktop.store.models import CheckIn, Learner, ProctoredSession, Score
+from nwrc_desktop.store.models import CheckIn, Learner, ProctoredSession, Score, Site
 from nwrc_desktop.store.permissions import Permission, require
 
 log = logging.getLogger(__name__)
@@ -153,8 +153,9 @@ def record_scores(db: Database, actor: Actor, entries: Sequence[ScoreEntry]) -> 
     with db.session() as session:
         rows = [add_score(session, actor, entry) for entry in checked]
         changes: list[str] = []
+        signing_key = SigningKeySource(session.scalar(select(Site.id)))
         for learner_id in dict.fromkeys(entry.learner_id for entry in checked):
-            changes += reconcile_credentials(session, actor, learner_id, "new score recorded")
+            changes += reconcile_credentials(session, actor, learner_id, "new score recorded", signing_key)
         audit(session, actor, "score.record", "score", rows[0].id if len(rows) == 1 else None,
               {"score_ids": [row.id for row in rows], "credential_changes": changes})
         in_force = {row.id for learner_id in {row.learner_id for row in rows}

@@ -171,3 +171,36 @@ def test_check_reports_tampered_audit(site):
     code, out, _ = site("check")
     assert code == 1
     assert "audit log" in out
+
+
+def test_reading_commands_need_sign_in(site, monkeypatch, rosters):
+    site("learners", "import", str(rosters / "excel-utf8-bom.csv"))
+    monkeypatch.setenv("NWRC_PASSWORD", "not-the-password")
+    for command in (["learners", "find", "Begay"], ["learners", "show", "TX014-000001"], ["credentials", "list"],
+                    ["accounts", "list"], ["backup"]):
+        code, out, err = site(*command)
+        assert code == 1, command
+        assert "Sign-in failed" in err, command
+        assert "Begay" not in out, command
+
+
+def test_restore_needs_admin(site, tmp_path, monkeypatch):
+    site("backup", "--to", str(tmp_path / "copies"))
+    copy = next((tmp_path / "copies").glob("*.sqlite3"))
+    monkeypatch.setenv("NWRC_NEW_PASSWORD", "proctor-pass-1")
+    site("accounts", "add", "pat", "--role", "proctor")
+    monkeypatch.setenv("NWRC_USER", "pat")
+    monkeypatch.setenv("NWRC_PASSWORD", "proctor-pass-1")
+    code, _, err = site("restore", str(copy))
+    assert code == 1
+    assert "may not back up and restore" in err
+
+
+def test_reprint_hint_names_option(site, tmp_path):
+    site("learners", "add", "--first", "Rosa", "--last", "Okafor", "--dob", "5/19/1958", "--external-id", "WF1")
+    site("scores", "add", "--learner", "WF1", "--assessment", "Digital Skills", "--result", "pass",
+         "--tested-on", "11/14/2026")
+    site("certificates", "print", "--learner", "WF1", "--out", str(tmp_path / "first.pdf"))
+    code, _, err = site("certificates", "print", "--learner", "WF1", "--out", str(tmp_path / "again.pdf"))
+    assert code == 1
+    assert "--reason" in err

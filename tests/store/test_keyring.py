@@ -36,3 +36,39 @@ def test_signing_key_not_in_database(tmp_path, memory_keyring):
     import base64
 
     assert base64.b64decode(stored) not in raw
+
+
+def test_plaintext_keyring_refused(tmp_path):
+    from keyrings.cryptfile.file import PlaintextKeyring
+
+    plaintext = PlaintextKeyring()
+    plaintext.file_path = str(tmp_path / "plain.cfg")
+    keyring.set_keyring(plaintext)
+    database = Database(tmp_path / "site")
+    try:
+        with pytest.raises(KeyringUnavailable, match="unencrypted"):
+            init_site(database, "TX014", "Pecos Center", "admin", "correct horse")
+    finally:
+        database.close()
+    assert not (tmp_path / "plain.cfg").exists()
+
+
+def test_encrypted_file_keyring_needs_passphrase(tmp_path, monkeypatch):
+    from keyrings.cryptfile.cryptfile import CryptFileKeyring
+
+    file_keyring = CryptFileKeyring()
+    file_keyring.file_path = str(tmp_path / "crypt.cfg")
+    keyring.set_keyring(file_keyring)
+    monkeypatch.delenv("NWRC_KEYRING_PASSWORD", raising=False)
+    database = Database(tmp_path / "site")
+    try:
+        with pytest.raises(KeyringUnavailable, match="NWRC_KEYRING_PASSWORD"):
+            init_site(database, "TX014", "Pecos Center", "admin", "correct horse")
+        monkeypatch.setenv("NWRC_KEYRING_PASSWORD", "a long passphrase")
+        site = init_site(database, "TX014", "Pecos Center", "admin", "correct horse")
+    finally:
+        database.close()
+    assert site.public_key
+    stored = file_keyring.get_password("nwrc-desktop", f"{site.id}:signing-key")
+    assert stored
+    assert stored.encode() not in (tmp_path / "crypt.cfg").read_bytes()
