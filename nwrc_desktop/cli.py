@@ -201,6 +201,9 @@ def _print_report(report, rejects_out: Path | None) -> int:
           f"date order {table.date_order} ({table.date_order_source}: {table.date_order_reason})")
     print("Columns: " + ", ".join(f"{field} <- {header!r}" for field, header in table.mapping.items())
           + (f"; not used: {', '.join(table.unmapped_headers)}" if table.unmapped_headers else ""))
+    if str(table.date_order_source) == "default" and report.rows:
+        print("  note: every date in the file reads both ways; if the file writes the day first, "
+              "import it again with --date-order DMY (nothing is changed by a --dry-run)")
     for problem in report.problems:
         if problem.row_number is None:
             print(f"  {problem}")

@@ -173,7 +173,7 @@ def decide_date_order(
     if non_empty and year_first == non_empty:
         reason = "year-month-day, because every date starts with a four-digit year"
         return DateOrderDecision(DateOrder.YMD, DateOrderSource.DETECTED, reason)
-    reason = f"{default.pattern} by default, because no date in the file settles the order"
+    reason = f"{default.pattern}, because no date in the file settles the order"
     return DateOrderDecision(default, DateOrderSource.DEFAULT, reason)
 
 
