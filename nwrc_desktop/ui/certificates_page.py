@@ -148,7 +148,7 @@ class CertificatesPage(QWidget):
         count = len(credentials)
         if not self.show_all.isChecked():
             self.message.setText(f"{count} certificate{'s' if count != 1 else ''} earned and not printed yet."
-                                 if count else "Every earned certificate has been printed.")
+                                 if count else "No certificate is waiting to be printed.")
         self._selection_changed()
         self.loaded.emit()
 

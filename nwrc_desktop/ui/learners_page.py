@@ -97,6 +97,8 @@ class LearnerSearch(QWidget):
         self.model.set_records(found)
         if len(found) >= SEARCH_LIMIT:
             self.status.setText(f"Showing the first {SEARCH_LIMIT} learners; type more to narrow the search.")
+        elif not found and not self.query.text().strip():
+            self.status.setText("No learners registered yet. Register one, or import a roster.")
         elif not found:
             self.status.setText("No learner matches. Check the spelling, or register a new learner.")
         else:

@@ -50,7 +50,7 @@ def test_queue_preview_and_batch_print(qtbot, window, db, tmp_path):
     credentials = list_credentials(db)
     assert [credential.print_count for credential in credentials] == [1, 1]
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5_000)
-    assert "Every earned certificate has been printed" in page.message.text()
+    assert "No certificate is waiting to be printed" in page.message.text()
 
 
 def test_reprint_asks_reason(qtbot, window, db, tmp_path):
