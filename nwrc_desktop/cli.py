@@ -451,7 +451,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from nwrc_desktop.store.backups import restore, verify_backup_file
+    from nwrc_desktop.store.backups import restore, restore_conflicts, verify_backup_file
     from nwrc_desktop.store.database import DATABASE_NAME, Database
     from nwrc_desktop.store.lock import InstanceLock
 
@@ -459,6 +459,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backup_file = Path(args.file)
     verify_backup_file(backup_file)
     _require_admin_unless_damaged(args, data_dir)
+    conflicts = restore_conflicts(backup_file, data_dir / DATABASE_NAME)
+    if conflicts and not args.force:
+        raise CommandError("Nothing was restored: " + "; ".join(conflicts) + ". Pass --force to restore anyway.")
     data_dir.mkdir(parents=True, exist_ok=True)
     with InstanceLock(data_dir / "nwrc.lock"):
         safety = restore(backup_file, data_dir / DATABASE_NAME, data_dir / "backups")
@@ -715,6 +718,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup.set_defaults(handler=cmd_backup)
     restore = commands.add_parser("restore", help="replace the store with a backup copy, after checking it")
     restore.add_argument("file")
+    restore.add_argument("--force", action="store_true",
+                         help="restore even a backup of another site, or one without changes not yet sent")
     restore.set_defaults(handler=cmd_restore)
     commands.add_parser("check", help="check the store: integrity, schema, audit log, resources").set_defaults(
         handler=cmd_check)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +34,11 @@ def make_backup(database_path: Path, folder: Path, *, label: str = "backup") -> 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"nwrc-{stamp}-{label}{BACKUP_SUFFIX}"
     partial = target.with_suffix(".partial")
-    _copy_database(database_path, partial)
+    try:
+        _copy_database(database_path, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     problems = _integrity(partial)
     if problems:
         partial.unlink(missing_ok=True)
@@ -107,6 +112,46 @@ def verify_backup_file(path: Path) -> None:
             f"The file {path} is not a usable NWRC Desktop backup ({problem}). Nothing was changed. "
             "Choose another backup file."
         )
+    from nwrc_desktop.store import migrate
+
+    revision = migrate.current_revision(path)
+    if revision is not None and not migrate.is_known_revision(revision):
+        raise BackupError(
+            f"The backup {path} was made by a newer version of NWRC Desktop (schema {revision}). "
+            "Nothing was changed. Install the newer version to restore it."
+        )
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def restore_conflicts(backup_file: Path, database_path: Path) -> list[str]:
+    """Return what a restore would lose or mix up: another site's backup, or changes not yet sent.
+
+    A damaged or missing current database has nothing to compare, so it gives no conflicts.
+    """
+    if not database_path.exists() or _integrity(database_path) is not None:
+        return []
+    conflicts = []
+    current, backup = _read_only(database_path), _read_only(backup_file)
+    try:
+        current_site = current.execute("SELECT code FROM site").fetchone()
+        backup_site = backup.execute("SELECT code FROM site").fetchone()
+        if current_site and backup_site and current_site[0] != backup_site[0]:
+            conflicts.append(f"the backup belongs to site {backup_site[0]}, but this data folder to site "
+                             f"{current_site[0]}")
+        unsent = {row[0] for row in current.execute(
+            "SELECT change_id FROM outbox WHERE state IN ('pending', 'rejected')")}
+        in_backup = {row[0] for row in backup.execute("SELECT change_id FROM outbox")}
+        lost = len(unsent - in_backup)
+        if lost:
+            conflicts.append(f"{lost} changes not yet delivered to the registry are not in the backup and would "
+                             "be lost (the replaced database is kept as a safety copy)")
+    finally:
+        current.close()
+        backup.close()
+    return conflicts
 
 
 def restore(backup_file: Path, database_path: Path, backup_dir: Path) -> Path | None:
@@ -117,8 +162,15 @@ def restore(backup_file: Path, database_path: Path, backup_dir: Path) -> Path | 
     """
     verify_backup_file(backup_file)
     safety = None
-    if database_path.exists():
-        safety = make_backup(database_path, backup_dir, label="before-restore")
+    if database_path.exists() and database_path.stat().st_size > 0:
+        if _integrity(database_path) is None:
+            safety = make_backup(database_path, backup_dir, label="before-restore")
+        else:
+            # A damaged database cannot go through the backup API; keep its bytes as they are.
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            safety = backup_dir / f"damaged-{stamp}-before-restore{BACKUP_SUFFIX}"
+            shutil.copy2(database_path, safety)
     staged = database_path.with_name(database_path.name + ".restoring")
     _copy_database(backup_file, staged)
     for suffix in ("-wal", "-shm"):

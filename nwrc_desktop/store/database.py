@@ -91,7 +91,15 @@ class Database:
             raise
 
     def _check_not_damaged(self) -> None:
-        if not self.path.exists():
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            copies = backups.automatic_backups(self.backup_dir)
+            if copies:
+                state = "empty" if self.path.exists() else "missing"
+                raise StoreError(
+                    f"The database {self.path} is {state}, but this data folder has backups, so the site's data "
+                    f"was lost or moved. Nothing was created. Restore the newest backup with "
+                    f"'nwrc-desktop restore {copies[-1]}', or use a new data folder for a new site."
+                )
             return
         problems = integrity_problems(self.path, quick=True)
         if problems:

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -35,7 +36,12 @@ def test_backup_and_restore_round_trip(site, rosters, tmp_path):
     site("learners", "import", str(rosters / "windows-1252.csv"))
     assert table_counts(site.data_dir)["learner"] == 70
 
-    code, out, err = site("restore", str(copy))
+    code, _, err = site("restore", str(copy))
+    assert code == 1
+    assert "30 changes not yet delivered" in err
+    assert table_counts(site.data_dir)["learner"] == 70
+
+    code, out, err = site("restore", str(copy), "--force")
     assert code == 0, err
     assert table_counts(site.data_dir) == with_40
     assert "before-restore" in out
@@ -152,3 +158,58 @@ def test_newer_store_refused(tmp_path):
     with pytest.raises(Exception, match="newer version"):
         Database(data_dir)
     assert path.read_bytes() == before
+
+
+def test_restore_other_site_refused(site, tmp_path):
+    from nwrc_desktop.cli import main
+
+    other = str(tmp_path / "other")
+    assert main(["--data-dir", other, "site", "init", "--code", "CA777", "--name", "Other", "--admin", "admin"]) == 0
+    assert main(["--data-dir", other, "backup", "--to", str(tmp_path / "theirs")]) == 0
+    theirs = next((tmp_path / "theirs").glob("*.sqlite3"))
+    code, _, err = site("restore", str(theirs))
+    assert code == 1
+    assert "belongs to site CA777" in err
+
+
+def test_restore_over_damaged_store(site, tmp_path):
+    site("backup", "--to", str(tmp_path / "copies"))
+    copy = next((tmp_path / "copies").glob("*.sqlite3"))
+    path = site.data_dir / DATABASE_NAME
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    path.write_bytes(bytes(data))
+    code, out, err = site("restore", str(copy))
+    assert code == 0, err
+    assert list((site.data_dir / "backups").glob("damaged-*-before-restore.sqlite3"))
+    assert site("check")[0] == 0
+
+
+def test_restore_newer_schema_changes_nothing(site, tmp_path):
+    site("backup", "--to", str(tmp_path / "copies"))
+    copy = next((tmp_path / "copies").glob("*.sqlite3"))
+    connection = sqlite3.connect(copy)
+    connection.execute("UPDATE alembic_version SET version_num = '0099'")
+    connection.commit()
+    connection.close()
+    before = (site.data_dir / DATABASE_NAME).read_bytes()
+    code, _, err = site("restore", str(copy), "--force")
+    assert code == 1
+    assert "newer version" in err
+    assert (site.data_dir / DATABASE_NAME).read_bytes() == before
+
+
+@pytest.mark.parametrize("damage", ["delete", "empty"])
+def test_lost_store_not_recreated(site, damage):
+    site("check")
+    path = site.data_dir / DATABASE_NAME
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    if damage == "delete":
+        path.unlink()
+    else:
+        path.write_bytes(b"")
+    code, _, err = site("check")
+    assert code == 1
+    assert "has backups" in err
+    assert "restore" in err

@@ -119,7 +119,7 @@ def test_restore_brings_back_data(site_dir: Path, cli_env, tmp_path: Path, capsy
     _add_learner(site_dir, "Lindqvist")
     assert count_rows(site_dir / DATABASE_NAME, "learner") == 2
 
-    code = main(["--data-dir", str(site_dir), "restore", str(good_copy)])
+    code = main(["--data-dir", str(site_dir), "restore", str(good_copy), "--force"])
     output = capsys.readouterr().out
     safety_copies = [path for path in automatic_backups(site_dir / "backups") if "before-restore" in path.name]
 
