@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from nwrc_desktop.resources import missing_resources
 from nwrc_desktop.store import migrate
 from nwrc_desktop.store.database import Database, integrity_problems
-from nwrc_desktop.store.journal import broken_audit_rows
+from nwrc_desktop.store.journal import broken_audit_rows, missing_outbox_rows
 from nwrc_desktop.store.models import Outbox
 
 
@@ -21,6 +21,10 @@ class HealthReport:
     @property
     def healthy(self) -> bool:
         return not self.problems
+
+
+# Tables whose rows the program only ever appends; the first migration protects them with triggers.
+APPEND_ONLY_TABLES = ("score", "credential", "credential_status", "certificate_print", "audit_log")
 
 
 def check_store(db: Database) -> HealthReport:
@@ -47,6 +51,20 @@ def check_store(db: Database) -> HealthReport:
     with db.session() as session:
         broken = broken_audit_rows(session)
         counts = dict(session.execute(select(Outbox.state, func.count()).group_by(Outbox.state)).all())
+        triggers = set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+        missing_changes = missing_outbox_rows(session)
+    expected_triggers = {f"{table}_no_{operation}" for table in APPEND_ONLY_TABLES
+                         for operation in ("update", "delete")}
+    if expected_triggers - triggers:
+        report.problems.append(
+            f"append-only protection: triggers {sorted(expected_triggers - triggers)} were removed, so scores or "
+            "credentials may have been edited outside the program; restore a backup made before the change"
+        )
+    if missing_changes:
+        report.problems.append(
+            f"outbox: {missing_changes} queued changes were deleted outside the program, so they may never reach "
+            "the registry; restore a backup made before the deletion"
+        )
     if broken:
         report.problems.append(f"audit log: rows {broken[:10]} do not match the hash chain; the history was edited")
     else:

@@ -11,13 +11,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nwrc_desktop.domain.assessments import Role
 from nwrc_desktop.store.models import AuditEntry, Outbox, utc_now
 
 GENESIS_HASH = "0" * 64
+# The session.info key under which queue_change collects the outbox rows that the next audit row covers.
+QUEUED_KEY = "nwrc_queued_changes"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def queue_change(session: Session, actor: Actor, kind: str, entity_id: str, payl
     """Add one change for the registry to the outbox, in the caller's transaction."""
     row = Outbox(kind=kind, entity_id=entity_id, payload=to_json(payload), actor=actor.username)
     session.add(row)
+    session.info.setdefault(QUEUED_KEY, []).append(row)
     return row
 
 
@@ -73,6 +76,11 @@ def audit(
     reading the last hash and inserting this row.
     """
     session.flush()
+    details = dict(details or {})
+    queued = session.info.pop(QUEUED_KEY, [])
+    if queued:
+        # The audit row names the outbox rows queued with it, so `check` can tell when one is deleted.
+        details["outbox_seq"] = [min(row.seq for row in queued), max(row.seq for row in queued)]
     previous = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
     entry = AuditEntry(
         at=utc_now(),
@@ -80,13 +88,23 @@ def audit(
         action=action,
         entity=entity,
         entity_id=entity_id,
-        details=to_json(details or {}),
+        details=to_json(details),
         prev_hash=previous or GENESIS_HASH,
     )
     entry.hash = _entry_hash(entry)
     session.add(entry)
     session.flush()
     return entry
+
+
+def missing_outbox_rows(session: Session) -> int:
+    """Return how many outbox rows named by audit rows are gone; the program never deletes one."""
+    expected = 0
+    for details in session.scalars(select(AuditEntry.details).where(AuditEntry.details.contains('"outbox_seq"'))):
+        first, last = json.loads(details)["outbox_seq"]
+        expected += last - first + 1
+    present = session.scalar(select(func.count()).select_from(Outbox))
+    return max(0, expected - present)
 
 
 def broken_audit_rows(session: Session) -> list[int]:

@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pypdf
+import pytest
 from sqlalchemy import select
 
 from nwrc_desktop.store.database import Database
@@ -204,3 +205,25 @@ def test_reprint_hint_names_option(site, tmp_path):
     code, _, err = site("certificates", "print", "--learner", "WF1", "--out", str(tmp_path / "again.pdf"))
     assert code == 1
     assert "--reason" in err
+
+
+def test_check_reports_dropped_trigger(site):
+    connection = sqlite3.connect(site.data_dir / "nwrc.sqlite3")
+    connection.execute("DROP TRIGGER score_no_update")
+    connection.commit()
+    connection.close()
+    code, out, _ = site("check")
+    assert code == 1
+    assert "score_no_update" in out
+
+
+@pytest.mark.parametrize("where", ["", "WHERE seq = (SELECT max(seq) FROM outbox)"])
+def test_check_reports_deleted_changes(site, rosters, where):
+    site("learners", "import", str(rosters / "excel-utf8-bom.csv"))
+    connection = sqlite3.connect(site.data_dir / "nwrc.sqlite3")
+    connection.execute(f"DELETE FROM outbox {where}")
+    connection.commit()
+    connection.close()
+    code, out, _ = site("check")
+    assert code == 1
+    assert "queued changes were deleted outside the program" in out
