@@ -42,7 +42,11 @@ def open_database(args: argparse.Namespace) -> Iterator:
     from nwrc_desktop.store.database import Database
 
     data_dir = _data_dir(args)
-    configure_logging(data_dir)
+    try:
+        configure_logging(data_dir)
+    except OSError as error:
+        raise CommandError(f"The data folder {data_dir} cannot be written ({error.strerror}); check that the disk "
+                           "is not full or read-only and that this account may write there.") from None
     database = Database(data_dir)
     try:
         opened = database.opened
@@ -391,6 +395,11 @@ def cmd_certificates_print(args: argparse.Namespace) -> int:
     from nwrc_desktop.store.credentials import get_credential, list_credentials
     from nwrc_desktop.store.printing import NotPrintable, print_to_pdf
 
+    out = Path(args.out)
+    if out.is_dir():
+        raise CommandError(f"--out {out} is a folder; give a file name such as {out / 'certificates.pdf'}")
+    if not out.parent.is_dir():
+        raise CommandError(f"--out: the folder {out.parent} does not exist; create it or choose another")
     with open_database(args) as database:
         actor = _actor(args, database)
         if args.numbers:

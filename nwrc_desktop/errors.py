@@ -30,8 +30,19 @@ def user_message(error: BaseException) -> str | None:
     )
     if isinstance(error, known):
         return str(error)
+    if _is_disk_full(error):
+        return ("The disk is full, so nothing was saved. Free some space (or move old backups from the data "
+                "folder's backups folder) and try again.")
     if isinstance(error, FileNotFoundError):
         return f"The file {error.filename} does not exist; check the path."
     if isinstance(error, PermissionError):
         return f"No permission to read or write {error.filename}; choose another folder or ask your IT contact."
     return None
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    import errno
+
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    return "database or disk is full" in str(error)

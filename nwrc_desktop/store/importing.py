@@ -85,8 +85,16 @@ class ImportReport:
         writer.writerow([*self.table.header, "row", "problem"])
         for raw in self.table.rows:
             if raw.row_number in reasons:
-                writer.writerow([*raw.cells, raw.row_number, "; ".join(reasons[raw.row_number])])
+                cells = [*raw.cells, raw.row_number, "; ".join(reasons[raw.row_number])]
+                writer.writerow([_as_spreadsheet_text(cell) for cell in cells])
         return output.getvalue()
+
+
+def _as_spreadsheet_text(cell: object) -> object:
+    """Return a cell that a spreadsheet opens as text: a leading apostrophe stops =, +, - and @ formulas."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return cell
 
 
 def _row_messages(problems: Sequence[Problem], row_number: int, severity: Severity) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -109,12 +110,17 @@ def print_to_pdf(db: Database, actor: Actor, credential_ids: Sequence[str], path
     """Write the certificates to one PDF and record the prints; the file is removed if recording fails."""
     require(actor, Permission.PRINT_CERTIFICATES)
     items, summaries = prepare(db, credential_ids, reprint_reason=reprint_reason)
-    write_pdf(items, path)
+    path = Path(path)
+    # The finished file gets its name only after the prints are recorded, so a crash never leaves a
+    # certificate PDF that the store does not know was printed.
+    staged = path.with_name(path.name + ".partial")
+    write_pdf(items, staged)
     try:
-        record_prints(db, actor, summaries, f"pdf:{Path(path).name}", reprint_reason)
+        record_prints(db, actor, summaries, f"pdf:{path.name}", reprint_reason)
     except BaseException:
-        Path(path).unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
         raise
+    os.replace(staged, path)
     log.info("wrote %d certificates to %s", len(items), path)
     return summaries
 

@@ -149,3 +149,12 @@ def test_reopened_store_keeps_data(site, rosters):
     database.close()
     _, out, _ = site("learners", "find", "O’Neal", "--json")
     assert len(json.loads(out)) == 1
+
+
+def test_rejects_file_neutralises_formulas(site, tmp_path):
+    roster = tmp_path / "formula.csv"
+    roster.write_text('First Name,Last Name,DOB\n=HYPERLINK("x"),Lee,13/45/1990\n', encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    site("learners", "import", str(roster), "--rejects-out", str(rejects))
+    text = rejects.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text

@@ -227,3 +227,12 @@ def test_check_reports_deleted_changes(site, rosters, where):
     code, out, _ = site("check")
     assert code == 1
     assert "queued changes were deleted outside the program" in out
+
+
+def test_print_out_folder_explained(site, tmp_path):
+    code, _, err = site("certificates", "print", "--unprinted", "--out", str(tmp_path))
+    assert code == 1
+    assert "is a folder" in err
+    code, _, err = site("certificates", "print", "--unprinted", "--out", str(tmp_path / "missing" / "c.pdf"))
+    assert code == 1
+    assert "does not exist" in err
