@@ -79,7 +79,7 @@ def _statuses(session: Session, credential_ids: list[str]) -> dict[str, Credenti
         .order_by(CredentialStatus.recorded_at)
     )
     for row in rows:
-        # A revocation stands whatever comes after it.
+        # A revocation remains in force whatever status rows come after it.
         if latest.get(row.credential_id) is not None and latest[row.credential_id].status == "revoked":
             continue
         latest[row.credential_id] = row

@@ -55,7 +55,7 @@ def make_engine(database_path: Path) -> Engine:
 
 @dataclass
 class OpenedStore:
-    """What `open_store` did on the way: useful for the CLI to report migrations and backups."""
+    """The migration made when the store was opened, if any, and the backup taken before it."""
 
     migrated_from: str | None
     migrated_to: str

@@ -42,7 +42,7 @@ class Outcome(enum.StrEnum):
 
 @dataclass(frozen=True)
 class RowOutcome:
-    """What happened to one file row; `reference` is the learner number or score id it concerns."""
+    """The outcome of one file row; `reference` is the learner number it concerns."""
 
     row_number: int
     outcome: Outcome

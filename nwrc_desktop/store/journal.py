@@ -24,7 +24,7 @@ QUEUED_KEY = "nwrc_queued_changes"
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: a signed-in account, or a headless command acting as one."""
+    """The account that acts: a signed-in user, or the account a headless command names."""
 
     username: str
     role: Role

@@ -1,8 +1,8 @@
 """SQLAlchemy models of the site's local store.
 
-Scores, credentials, credential statuses, prints, the outbox's identity columns and the audit log are
-append-only: SQLite triggers (created by the first migration) reject UPDATE and DELETE on them, so a
-correction or a void is always a new row that supersedes an older one.
+Scores, credentials, credential statuses, prints and the audit log are append-only. SQLite triggers,
+created by the first migration, reject UPDATE and DELETE on them, so a correction or a void is always a
+new row that supersedes an older one. Outbox rows are never deleted; only their delivery columns change.
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ class CertificatePrint(Base):
 
 
 class Outbox(Base):
-    """A change waiting for, or already given, the registry's answer; seq is the sending order."""
+    """A change queued for the registry, with the registry's result once stored; seq is the sending order."""
 
     __tablename__ = "outbox"
 

@@ -1,4 +1,4 @@
-"""What each role may do. Services check this themselves, whatever the GUI shows or hides."""
+"""Permissions of each role. Services check them themselves, whatever the GUI shows or hides."""
 
 from __future__ import annotations
 

@@ -62,8 +62,10 @@ def verify_offline(db: Database, *, number: str | None = None, code: str | None 
             if not verify(site.public_key, payload, credential.signature):
                 return VerificationResult(False, f"NOT VALID: the stored signature of {normalized} does not match; "
                                                  "run 'nwrc-desktop check'.")
-            wanted = "".join(code.split()).replace("-", "").upper()
-            if verification_code(credential.signature).replace("-", "").upper() != wanted:
+            expected = verification_code(credential.signature).replace("-", "").upper()
+            # Crockford base32 has no O, I or L, so those are read as the digits people mistake them for.
+            given = "".join(code.split()).replace("-", "").upper().translate(str.maketrans("OIL", "011"))
+            if given != expected:
                 return VerificationResult(False, f"NOT VALID: the verification code does not match certificate "
                                                  f"{normalized}; check the code printed beside the QR code.")
         status = _statuses(session, [credential.id]).get(credential.id) if credential is not None else None
