@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from nwrc_desktop.domain.assessments import Role
 from nwrc_desktop.store.accounts import create_account, get_site, list_accounts, set_account_active, set_password
-from nwrc_desktop.store.backups import make_backup, verify_backup_file
+from nwrc_desktop.store.backups import make_backup, restore_conflicts, verify_backup_file
 from nwrc_desktop.store.health import check_store
 from nwrc_desktop.store.models import Account
 from nwrc_desktop.store.queries import AuditRow, audit_rows
@@ -291,9 +291,11 @@ class BackupTab(QWidget):
         except Exception as error:  # noqa: BLE001 -- shown to the user with its own message
             show_error(self, "Backup not usable", error)
             return
+        conflicts = restore_conflicts(path, self.context.db.path)
+        warning = ("\n\nWarning: " + "; ".join(conflicts) + ".") if conflicts else ""
         if confirm(self, "Restore backup",
                    f"Replace the current data with the backup {path.name}? The current data is copied to the "
-                   "backups folder first, and everyone is signed out.", "Restore"):
+                   f"backups folder first, and everyone is signed out.{warning}", "Restore"):
             self.restore_requested.emit(path)
 
     def check(self) -> None:
