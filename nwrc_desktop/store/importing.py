@@ -201,10 +201,10 @@ def import_scores(db: Database, actor: Actor, result: ScoreFileResult, *, source
             report.rows.append(RowOutcome(row_number, Outcome.REJECTED,
                                           _row_messages(result.problems, row_number, Severity.ERROR)))
     with db.session() as session:
-        known = {
-            _score_key(row.learner_id, row) for row in session.scalars(select(Score).where(Score.kind != "void"))
-            if row.assessment
-        }
+        stored = list(session.scalars(select(Score).where(Score.kind != "void")))
+        known = {_score_key(row.learner_id, row) for row in stored}
+        # Learner, assessment and test date of every stored result, to catch a second, different result.
+        taken = {(row.learner_id, str(row.assessment), row.tested_on) for row in stored}
         touched: dict[str, None] = {}
         added: list[str] = []
         for row_number, score in result.valid:
@@ -223,12 +223,20 @@ def import_scores(db: Database, actor: Actor, result: ScoreFileResult, *, source
                                               f"already recorded for {learner.learner_number}",
                                               learner.learner_number))
                 continue
+            if (learner.id, str(entry.assessment), entry.tested_on) in taken:
+                report.rows.append(RowOutcome(
+                    row_number, Outcome.DUPLICATE,
+                    f"Row {row_number}: {learner.learner_number} already has a different {entry.assessment} result "
+                    f"on {entry.tested_on:%m/%d/%Y}; not imported. If this row corrects it, use 'scores correct'.",
+                    learner.learner_number))
+                continue
             try:
                 entry = check_entry(entry)
             except ValueError as error:
                 report.rows.append(RowOutcome(row_number, Outcome.REJECTED, f"Row {row_number}: {error}"))
                 continue
             known.add(key)
+            taken.add((learner.id, str(entry.assessment), entry.tested_on))
             warning = _row_messages(result.problems, row_number, Severity.WARNING)
             if dry_run:
                 report.rows.append(RowOutcome(row_number, Outcome.IMPORTED, warning, learner.learner_number))

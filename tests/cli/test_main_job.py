@@ -236,3 +236,16 @@ def test_print_out_folder_explained(site, tmp_path):
     code, _, err = site("certificates", "print", "--unprinted", "--out", str(tmp_path / "missing" / "c.pdf"))
     assert code == 1
     assert "does not exist" in err
+
+
+def test_conflicting_score_flagged(site, tmp_path):
+    site("learners", "add", "--first", "Rosa", "--last", "Okafor", "--dob", "5/19/1958", "--external-id", "WF1")
+    first = tmp_path / "first.csv"
+    first.write_text("external_id,assessment,result,tested_on\nWF1,Work Ready Math,4,11/14/2026\n", encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text("external_id,assessment,result,tested_on\nWF1,Work Ready Math,2,11/14/2026\n", encoding="utf-8")
+    site("scores", "import", str(first))
+    code, out, _ = site("scores", "import", str(second))
+    assert code == 0
+    assert "imported 0 rows" in out
+    assert "already has a different Work Ready Math result" in out
