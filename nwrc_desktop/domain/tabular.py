@@ -459,12 +459,38 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
 
     for codec in candidates:
         try:
-            return _check_text(data.decode(codec)), codec
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        if codec == "cp1252":
+            _reject_mixed_encodings(data)
+        return _check_text(text), codec
     raise UnreadableFile(
         'the file is neither UTF-8 nor Windows-1252 text; save it as "CSV UTF-8" in the spreadsheet program'
     )
+
+
+def _reject_mixed_encodings(data: bytes) -> None:
+    """Raise UnreadableFile when some lines are UTF-8 with accented letters and others are not UTF-8.
+
+    Such a file was pasted together from two exports; reading it all as Windows-1252 would store
+    "SiobhÃ¡n" for "Siobhán" without a warning.
+    """
+    utf8_line = legacy_line = None
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            legacy_line = legacy_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and legacy_line:
+            raise UnreadableFile(
+                f"the file mixes two text encodings: line {utf8_line} is UTF-8 but line {legacy_line} is not, "
+                'so accented letters would be read wrongly; save the whole file again as "CSV UTF-8"'
+            )
 
 
 def _check_text(text: str) -> str:

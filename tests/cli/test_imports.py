@@ -158,3 +158,14 @@ def test_rejects_file_neutralises_formulas(site, tmp_path):
     site("learners", "import", str(roster), "--rejects-out", str(rejects))
     text = rejects.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_mixed_encodings_rejected(site, tmp_path):
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes("First Name,Last Name,DOB\nSiobhán,Wiśniewski,1/2/1990\n".encode()
+                      + "Renée,Benally,3/4/1991\n".encode("cp1252"))
+    before = table_counts(site.data_dir)
+    code, _, err = site("learners", "import", str(mixed))
+    assert code == 1
+    assert "mixes two text encodings: line 2 is UTF-8 but line 3 is not" in err
+    assert table_counts(site.data_dir) == before
