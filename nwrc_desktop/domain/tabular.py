@@ -333,9 +333,7 @@ def read_table(
         raise ValueError(f"unsupported delimiter {delimiter!r}; use one of: comma, semicolon, tab")
 
     records = _parse_records(text, delimiter)
-    header_row_number, header = _find_header(records)
-    problems: list[Problem] = []
-    column_index = _map_columns(schema, header, mapping or {}, problems)
+    header_row_number, header, column_index, problems = _find_mapped_header(schema, records, mapping or {})
 
     rows: list[RawRow] = []
     blank_rows: list[int] = []
@@ -539,13 +537,39 @@ def _parse_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _find_header(records: list[tuple[int, list[str]]]) -> tuple[int, list[str]]:
-    for row_number, cells in records:
-        if any(cell.strip() for cell in cells):
-            return row_number, [" ".join(cell.split()) for cell in cells]
-    raise UnreadableFile(
-        "the file has no header row and no data; export the roster again with column headers"
-    )
+# A spreadsheet export may put a title and a date above the column headers; this many lines are tried.
+MAX_TITLE_ROWS = 3
+
+
+def _find_mapped_header(
+    schema: TableSchema, records: list[tuple[int, list[str]]], mapping: Mapping[str, str | None]
+) -> tuple[int, list[str], dict[str, int], list[Problem]]:
+    """Return the header row, its cells, the column of each field and the file's problems.
+
+    The first non-blank line is the header unless its columns cannot be mapped and one of the next
+    lines' can: then the lines above are title lines, skipped with a warning.
+    """
+    non_blank = [(number, cells) for number, cells in records if any(cell.strip() for cell in cells)]
+    if not non_blank:
+        raise UnreadableFile("the file has no header row and no data; export the roster again with column headers")
+    first_error: UnreadableFile | None = None
+    for skipped, (row_number, cells) in enumerate(non_blank[: MAX_TITLE_ROWS + 1]):
+        header = [" ".join(cell.split()) for cell in cells]
+        problems: list[Problem] = []
+        try:
+            column_index = _map_columns(schema, header, mapping, problems)
+        except UnreadableFile as error:
+            first_error = first_error or error
+            continue
+        if skipped:
+            problems.insert(0, Problem(
+                None, None, Severity.WARNING, ProblemCode.INVALID,
+                f"the first {skipped} non-blank lines are not column headers and were skipped as a title; "
+                f"the headers are on line {row_number}",
+            ))
+        return row_number, header, column_index, problems
+    assert first_error is not None, "every candidate header either maps or raises"
+    raise first_error
 
 
 def _map_columns(

@@ -169,3 +169,14 @@ def test_mixed_encodings_rejected(site, tmp_path):
     assert code == 1
     assert "mixes two text encodings: line 2 is UTF-8 but line 3 is not" in err
     assert table_counts(site.data_dir) == before
+
+
+def test_title_rows_skipped(site, tmp_path):
+    roster = tmp_path / "titled.csv"
+    roster.write_text("Pecos County roster - November 2026,,\nExported 11/30/2026,,\n"
+                      "First Name,Last Name,DOB\nAnn,Lee,1/2/1990\n", encoding="utf-8")
+    code, out, err = site("learners", "import", str(roster))
+    assert code == 0, err
+    assert "imported 1 rows" in out
+    assert "skipped as a title" in out
+    assert "line 3" in out
