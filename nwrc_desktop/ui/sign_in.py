@@ -18,8 +18,16 @@ class SignInPanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.setObjectName("sign-in")
-        self.heading = QLabel(f"<h2>NWRC Desktop</h2>{site_name}")
+        # Two plain labels: a rich-text label with a heading and a line after it gets too little height.
+        self.heading = QLabel("NWRC Desktop")
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        heading_font = self.heading.font()
+        heading_font.setBold(True)
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.5)
+        self.heading.setFont(heading_font)
+        self.site_label = QLabel(site_name)
+        self.site_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.site_label.setWordWrap(True)
         self.note = QLabel("Sign in with your site account.")
         self.note.setWordWrap(True)
         self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -43,7 +51,8 @@ class SignInPanel(QWidget):
 
         box = QFrame()
         box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setMaximumWidth(420)
+        # A fixed width lets the word-wrapped labels get the height they need when an error appears.
+        box.setFixedWidth(400)
         form = QFormLayout()
         user_label = QLabel("&Username")
         user_label.setBuddy(self.username)
@@ -53,6 +62,7 @@ class SignInPanel(QWidget):
         form.addRow(password_label, self.password)
         inner = QVBoxLayout(box)
         inner.addWidget(self.heading)
+        inner.addWidget(self.site_label)
         inner.addWidget(self.note)
         inner.addLayout(form)
         inner.addWidget(self.problem)
