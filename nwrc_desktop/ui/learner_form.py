@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -99,6 +100,8 @@ class LearnerForm(QDialog):
         self.status.setAccessibleName("Form status")
 
         layout = QVBoxLayout(self)
+        # The dialog grows when a field's error message appears, instead of squeezing the rows.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
@@ -134,11 +137,21 @@ class LearnerForm(QDialog):
         for problem in problems:
             if problem.severity is Severity.ERROR or problem.severity is Severity.WARNING:
                 by_field.setdefault(problem.field or "last_name", []).append(problem.message)
-        for name, label in self.errors.items():
+        for name in self.errors:
             messages = by_field.get(name, []) if name in self._touched else []
-            label.setText("; ".join(_sentence(message) for message in messages))
-            label.setVisible(bool(messages))
+            self._show_error(name, "; ".join(_sentence(message) for message in messages))
         return learner
+
+    def _show_error(self, field: str, text: str) -> None:
+        """Show or hide a field's message, reserving the height its wrapped lines need.
+
+        A word-wrapped label nested in a form row gets only one line's height otherwise.
+        """
+        label = self.errors[field]
+        label.setText(text)
+        label.setVisible(bool(text))
+        if text:
+            label.setMinimumHeight(label.heightForWidth(max(label.width(), self.inputs[field].width())))
 
     def _edited(self, field: str) -> None:
         self._touched.add(field)
@@ -189,9 +202,7 @@ class LearnerForm(QDialog):
                 self.reject()
             return
         if isinstance(error, LearnerError) and error.field in self.errors:
-            label = self.errors[error.field]
-            label.setText(_sentence(str(error).split(": ", 1)[-1]))
-            label.show()
+            self._show_error(error.field, _sentence(str(error).split(": ", 1)[-1]))
             self.inputs[error.field].setFocus()
             self.status.setText("Fix the field marked in red, then save again.")
             return
