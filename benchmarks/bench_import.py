@@ -55,7 +55,7 @@ def import_with_product(roster: Path, data_dir: Path) -> float:
 
 
 def insert_with_sqlite(roster: Path, database_path: Path) -> float:
-    """The baseline: csv.reader and executemany into one table, in WAL mode with synchronous=FULL."""
+    """Insert the same rows with csv.reader and executemany into one table (WAL, synchronous=FULL): the baseline."""
     connection = sqlite3.connect(database_path)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")

@@ -27,7 +27,7 @@ EXIT_USAGE = 2
 
 
 class CommandError(Exception):
-    """A command failed in a way the user can fix; the message says how."""
+    """A command failed in a way the user can fix; the message explains how."""
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

@@ -1,7 +1,7 @@
 """The site's secrets (registry token, certificate-signing key) in the operating system's keyring.
 
 There is no fallback that writes a secret to disk: without a usable keyring every call raises
-:class:`KeyringUnavailable` with a message that says how to get one.
+:class:`KeyringUnavailable` with a message that explains how to get one.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import enum
 
 
 class Role(enum.StrEnum):
-    """What a local account may do: admin sets up the site, proctor records scores, staff registers and prints."""
+    """The role of a local account: admin sets up the site, proctor records scores, staff registers and prints."""
 
     ADMIN = "admin"
     PROCTOR = "proctor"

@@ -1,7 +1,7 @@
 """The credential rules: what a learner has earned from the scores in force.
 
 - Academic Skills needs a result in each of Work Ready Math, Reading and Data. For each assessment the
-  highest valid level counts (a retake can only raise it); the credential level is the lowest of the
+  highest valid level counts, so a retake can only raise it. The credential level is the lowest of the
   three, and levels 2-5 earn the credential.
 - Soft Skills and Digital Skills are earned by any valid pass.
 """
@@ -91,7 +91,7 @@ class HeldCredential:
 
 @dataclass(frozen=True)
 class CredentialPlan:
-    """What to change so the held credentials match the earned ones.
+    """The changes that make the held credentials match the earned ones.
 
     issue: credentials to issue, each with the held credential it supersedes (or None).
     invalidate: held credentials the scores no longer support, with nothing to replace them.

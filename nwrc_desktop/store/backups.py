@@ -21,7 +21,7 @@ BACKUP_SUFFIX = ".sqlite3"
 
 
 class BackupError(RuntimeError):
-    """A backup or restore failed; the message says what happened to which file."""
+    """A backup or restore failed; the message names the file and what happened to it."""
 
 
 def make_backup(database_path: Path, folder: Path, *, label: str = "backup") -> Path:

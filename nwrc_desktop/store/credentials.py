@@ -33,7 +33,7 @@ ACTIVE = "active"
 
 
 class CredentialError(ValueError):
-    """A credential cannot be found or changed as asked; the message says why."""
+    """A credential cannot be found or changed as asked; the message states why."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def scores_in_force(session: Session, learner_id: str) -> list[Score]:
     return [row for row in rows if row.kind != "void" and row.id not in superseded]
 
 
-def _statuses(session: Session, credential_ids: list[str]) -> dict[str, CredentialStatus]:
+def latest_statuses(session: Session, credential_ids: list[str]) -> dict[str, CredentialStatus]:
     """Return the latest status row of each credential that has one."""
     latest: dict[str, CredentialStatus] = {}
     if not credential_ids:
@@ -155,7 +155,7 @@ def reconcile_credentials(session: Session, actor: Actor, learner_id: str, reaso
     ]
     earned = earned_credentials(facts)
     credentials = list(session.scalars(select(Credential).where(Credential.learner_id == learner_id)))
-    statuses = _statuses(session, [credential.id for credential in credentials])
+    statuses = latest_statuses(session, [credential.id for credential in credentials])
     held = [
         HeldCredential(credential.id, CredentialType(credential.credential_type), credential.level)
         for credential in credentials if credential.id not in statuses
@@ -202,8 +202,8 @@ def reconcile_credentials(session: Session, actor: Actor, learner_id: str, reaso
     return changes
 
 
-def _summaries(session: Session, credentials: list[Credential]) -> list[CredentialSummary]:
-    statuses = _statuses(session, [credential.id for credential in credentials])
+def credential_summaries(session: Session, credentials: list[Credential]) -> list[CredentialSummary]:
+    statuses = latest_statuses(session, [credential.id for credential in credentials])
     counts = dict(session.execute(
         select(CertificatePrint.credential_id, func.count())
         .where(CertificatePrint.credential_id.in_([credential.id for credential in credentials]))
@@ -236,7 +236,7 @@ def list_credentials(db: Database, *, learner_id: str | None = None, include_ina
             Learner.last_name, Learner.first_name, Credential.credential_type, Credential.issued_at)
         if learner_id is not None:
             statement = statement.where(Credential.learner_id == learner_id)
-        summaries = _summaries(session, list(session.scalars(statement)))
+        summaries = credential_summaries(session, list(session.scalars(statement)))
     if not include_inactive:
         summaries = [item for item in summaries if item.status == ACTIVE]
     if unprinted_only:
@@ -250,14 +250,14 @@ def get_credential(db: Database, certificate_number: str) -> CredentialSummary:
         credential = session.scalar(select(Credential).where(Credential.certificate_number == number))
         if credential is None:
             raise CredentialError(f"No certificate {number} in this site's store; check the number.")
-        return _summaries(session, [credential])[0]
+        return credential_summaries(session, [credential])[0]
 
 
 def revoke_credential(db: Database, actor: Actor, certificate_number: str, reason: str, *,
                       queue: bool = True) -> CredentialSummary:
     """Revoke a credential; a revoked certificate can no longer be printed.
 
-    `queue` is False when the revocation came from the registry, which already knows it.
+    `queue` is False when the revocation came from the registry, which already has it.
     """
     require(actor, Permission.REVOKE_CREDENTIALS)
     reason = " ".join(reason.split())
@@ -268,9 +268,9 @@ def revoke_credential(db: Database, actor: Actor, certificate_number: str, reaso
         credential = session.scalar(select(Credential).where(Credential.certificate_number == number))
         if credential is None:
             raise CredentialError(f"No certificate {number} in this site's store; check the number.")
-        current = _statuses(session, [credential.id]).get(credential.id)
+        current = latest_statuses(session, [credential.id]).get(credential.id)
         if current is not None and current.status == "revoked":
-            return _summaries(session, [credential])[0]
+            return credential_summaries(session, [credential])[0]
         if queue:
             _add_status(session, actor, credential, "revoked", reason)
         else:
@@ -279,4 +279,4 @@ def revoke_credential(db: Database, actor: Actor, certificate_number: str, reaso
         session.flush()
         audit(session, actor, "credential.revoke", "credential", credential.id,
               {"certificate_number": number, "reason": reason})
-        return _summaries(session, [credential])[0]
+        return credential_summaries(session, [credential])[0]

@@ -63,7 +63,7 @@ class OpenedStore:
 
 
 class StoreError(RuntimeError):
-    """The store cannot be opened or used; the message says why and what to do."""
+    """The store cannot be opened or used; the message states why and what to do."""
 
 
 class Database:

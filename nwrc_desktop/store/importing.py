@@ -97,6 +97,15 @@ def _as_spreadsheet_text(cell: object) -> object:
     return cell
 
 
+def _add_rejected_rows(report: ImportReport, result: RosterResult | ScoreFileResult) -> None:
+    """Add an outcome for every row the file check rejected and did not also pass as valid."""
+    valid_rows = {row_number for row_number, _ in result.valid}
+    for row_number in result.rejected_rows:
+        if row_number not in valid_rows:
+            report.rows.append(RowOutcome(row_number, Outcome.REJECTED,
+                                          _row_messages(result.problems, row_number, Severity.ERROR)))
+
+
 def _row_messages(problems: Sequence[Problem], row_number: int, severity: Severity) -> str:
     return "; ".join(str(problem) for problem in problems
                      if problem.row_number == row_number and problem.severity is severity)
@@ -112,11 +121,7 @@ def import_learners(db: Database, actor: Actor, result: RosterResult, *, source_
     """
     require(actor, Permission.WRITE_LEARNERS)
     report = ImportReport(source_name, result.table, dry_run, problems=list(result.problems))
-    valid_rows = {row_number for row_number, _ in result.valid}
-    for row_number in result.rejected_rows:
-        if row_number not in valid_rows:
-            report.rows.append(RowOutcome(row_number, Outcome.REJECTED,
-                                          _row_messages(result.problems, row_number, Severity.ERROR)))
+    _add_rejected_rows(report, result)
     file_duplicates = result.duplicate_of
     to_add: list[tuple[int, LearnerInput, str]] = []
     with db.session() as session:
@@ -195,16 +200,12 @@ def import_scores(db: Database, actor: Actor, result: ScoreFileResult, *, source
     """
     require(actor, Permission.RECORD_SCORES)
     report = ImportReport(source_name, result.table, dry_run, problems=list(result.problems))
-    valid_rows = {row_number for row_number, _ in result.valid}
-    for row_number in result.rejected_rows:
-        if row_number not in valid_rows:
-            report.rows.append(RowOutcome(row_number, Outcome.REJECTED,
-                                          _row_messages(result.problems, row_number, Severity.ERROR)))
+    _add_rejected_rows(report, result)
     with db.session() as session:
         stored = list(session.scalars(select(Score).where(Score.kind != "void")))
         known = {_score_key(row.learner_id, row) for row in stored}
         # Learner, assessment and test date of every stored result, to catch a second, different result.
-        taken = {(row.learner_id, str(row.assessment), row.tested_on) for row in stored}
+        tested = {(row.learner_id, str(row.assessment), row.tested_on) for row in stored}
         touched: dict[str, None] = {}
         added: list[str] = []
         for row_number, score in result.valid:
@@ -223,7 +224,7 @@ def import_scores(db: Database, actor: Actor, result: ScoreFileResult, *, source
                                               f"already recorded for {learner.learner_number}",
                                               learner.learner_number))
                 continue
-            if (learner.id, str(entry.assessment), entry.tested_on) in taken:
+            if (learner.id, str(entry.assessment), entry.tested_on) in tested:
                 report.rows.append(RowOutcome(
                     row_number, Outcome.DUPLICATE,
                     f"Row {row_number}: {learner.learner_number} already has a different {entry.assessment} result "
@@ -236,7 +237,7 @@ def import_scores(db: Database, actor: Actor, result: ScoreFileResult, *, source
                 report.rows.append(RowOutcome(row_number, Outcome.REJECTED, f"Row {row_number}: {error}"))
                 continue
             known.add(key)
-            taken.add((learner.id, str(entry.assessment), entry.tested_on))
+            tested.add((learner.id, str(entry.assessment), entry.tested_on))
             warning = _row_messages(result.problems, row_number, Severity.WARNING)
             if dry_run:
                 report.rows.append(RowOutcome(row_number, Outcome.IMPORTED, warning, learner.learner_number))

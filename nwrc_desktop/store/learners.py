@@ -192,7 +192,7 @@ def register_learner(db: Database, actor: Actor, learner_input, *, allow_duplica
     """Register one learner from validated input (a domain LearnerInput).
 
     Raises PossibleDuplicate unless `allow_duplicate`, when someone with the same folded name and date
-    of birth exists; the caller shows the existing learners and asks.
+    of birth exists; the caller shows the existing learners and lets the user decide.
     """
     require(actor, Permission.WRITE_LEARNERS)
     problem = certificate_name_problem(learner_input)

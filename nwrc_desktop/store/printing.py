@@ -12,7 +12,7 @@ from sqlalchemy import select
 from nwrc_desktop.certificates.data import CertificateData
 from nwrc_desktop.certificates.render import render_pdf, write_pdf
 from nwrc_desktop.certificates.signing import payload_from_canonical_bytes, verification_url
-from nwrc_desktop.store.credentials import ACTIVE, CredentialSummary, _summaries
+from nwrc_desktop.store.credentials import ACTIVE, CredentialSummary, credential_summaries
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.journal import Actor, audit, queue_change
 from nwrc_desktop.store.models import CertificatePrint, Credential, Site
@@ -26,7 +26,7 @@ UNENROLLED_VERIFY_BASE = "nwrc://unenrolled"
 
 
 class NotPrintable(ValueError):
-    """A certificate cannot be printed; the message says which and why."""
+    """A certificate cannot be printed; the message names which and why."""
 
 
 def verify_base_url(site: Site) -> str:
@@ -65,7 +65,7 @@ def prepare(db: Database, credential_ids: Sequence[str], *, reprint_reason: str 
             raise NotPrintable(f"No credential with id {missing[0]} in this store.")
         order = {credential_id: index for index, credential_id in enumerate(credential_ids)}
         credentials.sort(key=lambda credential: order[credential.id])
-        summaries = _summaries(session, credentials)
+        summaries = credential_summaries(session, credentials)
         problems = []
         for summary in summaries:
             if summary.status != ACTIVE:

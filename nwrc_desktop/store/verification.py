@@ -13,7 +13,7 @@ from nwrc_desktop.certificates.signing import (
     verification_code,
     verify,
 )
-from nwrc_desktop.store.credentials import _statuses
+from nwrc_desktop.store.credentials import latest_statuses
 from nwrc_desktop.store.database import Database
 from nwrc_desktop.store.models import Credential, Site
 
@@ -68,7 +68,7 @@ def verify_offline(db: Database, *, number: str | None = None, code: str | None 
             if given != expected:
                 return VerificationResult(False, f"NOT VALID: the verification code does not match certificate "
                                                  f"{normalized}; check the code printed beside the QR code.")
-        status = _statuses(session, [credential.id]).get(credential.id) if credential is not None else None
+        status = latest_statuses(session, [credential.id]).get(credential.id) if credential is not None else None
     if status is not None and status.status == "revoked":
         return VerificationResult(False, f"REVOKED: {_describe(payload)}; reason: {status.reason}")
     suffix = f" (note: {status.status}: {status.reason})" if status is not None else ""

@@ -102,7 +102,12 @@ class SyncController(QObject):
         state, online = result
         self.queue = state
         was_offline = self.connection == "offline"
-        self.connection = "not enrolled" if online is None else "online" if online else "offline"
+        if online is None:
+            self.connection = "not enrolled"
+        elif online:
+            self.connection = "online"
+        else:
+            self.connection = "offline"
         self._emit()
         if online and was_offline and state.pending:
             self.sync_now(scheduled=True)

@@ -1,4 +1,4 @@
-"""Without a usable keyring the site cannot be set up, and the message says how to get one."""
+"""Without a usable keyring the site cannot be set up, and the message explains how to get one."""
 
 import keyring
 import pytest
